@@ -1,0 +1,53 @@
+"""The one exception hierarchy of the engine.
+
+Every error a user can cause or meet carries a message they can act on. The web
+layer maps these to alerts and HTTP statuses in one place each.
+"""
+
+__all__ = [
+    "TracingError",
+    "InvalidAddress",
+    "BadParameters",
+    "AddressNotFound",
+    "NoFlowPath",
+    "ImportFormatError",
+    "SourceUnavailable",
+    "RateLimited",
+]
+
+
+class TracingError(Exception):
+    """Base of every error the engine raises on purpose."""
+
+
+class InvalidAddress(TracingError, ValueError):
+    """An address is malformed, has a bad checksum, or fits no (or several) chains."""
+
+
+class BadParameters(TracingError, ValueError):
+    """An investigation parameter is out of range; ``field`` names it."""
+
+    def __init__(self, field: str, reason: str):
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+class AddressNotFound(TracingError, LookupError):
+    """No transfers are known for an address."""
+
+
+class NoFlowPath(TracingError, LookupError):
+    """No time-respecting path joins two addresses."""
+
+
+class ImportFormatError(TracingError, ValueError):
+    """A file to import does not have the expected format; the message names the line."""
+
+
+class SourceUnavailable(TracingError):
+    """An upstream data source failed, timed out, or answered garbage."""
+
+
+class RateLimited(SourceUnavailable):
+    """An upstream data source refused because of its rate limit."""

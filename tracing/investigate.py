@@ -1,0 +1,94 @@
+"""Investigations on the store: gather an address's neighbourhood, then score it.
+
+This is the one place that turns "an address" into the tables the pure scoring
+engine needs. Each hop of the neighbourhood is one batched query, never one per
+counterparty.
+"""
+
+import numpy as np
+
+from tracing.errors import AddressNotFound
+from tracing.labels import LabelIndex
+from tracing.model import Chain, TransferTable, normalize_address
+from tracing.params import Parameters
+from tracing.scoring import ScoreReport, score_tables
+from tracing.scoring.hiding import pass_through_links
+from tracing.store import Store
+
+__all__ = ["score_address", "pass_through_context"]
+
+
+def pass_through_context(store: Store, chain: Chain, own: TransferTable, params: Parameters) -> TransferTable:
+    """The address's transfers plus every transfer that may chain with them through intermediaries.
+
+    Hop by hop: the arrivals at the senders of the chain's earliest transfers
+    (just before them), and the departures from the receivers of its latest
+    transfers (just after them). Only accounts whose transfers link in are
+    followed further.
+    """
+    window = params.time_difference
+    context = own
+    back_rows = fwd_rows = np.arange(len(own))
+    seen_back: set[str] = set()
+    seen_fwd: set[str] = set()
+    for _ in range(params.hiding_max_hops):
+        senders = set(context.sender[back_rows]) - seen_back
+        receivers = set(context.receiver[fwd_rows]) - seen_fwd
+        if not senders and not receivers:
+            break
+        seen_back |= senders
+        seen_fwd |= receivers
+        times = context.timestamp[np.concatenate([back_rows, fwd_rows])]
+        extra = store.transfers_where(
+            chain, senders=receivers, receivers=senders, since=int(times.min()) - window, until=int(times.max()) + window
+        )
+        if not len(extra):
+            break
+        known = set(zip(context.tx_hash.tolist(), context.index.tolist()))
+        fresh = np.array([(h, i) not in known for h, i in zip(extra.tx_hash.tolist(), extra.index.tolist())], dtype=bool)
+        context = TransferTable.concat([context, extra.take(fresh)]).sorted()
+        links = pass_through_links(context, tolerance=params.hiding_tolerance, window=window)
+        linked_new = (links.pred >= 0) | (links.succ >= 0)
+        back_rows = np.flatnonzero(linked_new & (links.pred < 0))  # chain heads: look further back
+        fwd_rows = np.flatnonzero(linked_new & (links.succ < 0))  # chain tails: look further on
+        if not fresh.any():
+            break
+    return context
+
+
+def score_address(
+    store: Store,
+    address: str,
+    chain: Chain | str | None = None,
+    params: Parameters | None = None,
+    *,
+    labels: LabelIndex | None = None,
+) -> ScoreReport:
+    """Validate ``address``, load what the store knows around it and score it.
+
+    Raises
+    ------
+    InvalidAddress
+        The address is malformed for its chain.
+    AddressNotFound
+        The store holds no transfer of it and no list names it.
+    """
+    params = params or Parameters()
+    chain, address = normalize_address(address, chain)
+    labels = labels if labels is not None else store.label_index(chain)
+    own = store.transfers_of(chain, address)
+    if not len(own) and not labels.of(chain, address):
+        raise AddressNotFound(
+            f"no transfers are stored for {chain.value} address {address}; import or fetch its transfers first"
+        )
+    context = pass_through_context(store, chain, own, params)
+    counterparties = set(own.sender) | set(own.receiver)
+    counterparties.discard(address)
+    listed = set(labels.addresses(chain, "sanctioned").tolist())
+    near = sorted(counterparties - listed)
+    second_hop = store.transfers_where(chain, senders=near, receivers=near) if listed and near else None
+    if second_hop is not None:
+        touches = np.isin(second_hop.sender, list(listed)) | np.isin(second_hop.receiver, list(listed))
+        second_hop = second_hop.take(touches)
+    source = ", ".join(store.sources_of(chain, address)) or "labels only"
+    return score_tables(address, context, labels, params, second_hop=second_hop, data_source=source)

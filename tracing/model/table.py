@@ -1,0 +1,248 @@
+"""Columnar, dictionary-encoded transfer tables: what every analytic runs on.
+
+A :class:`TransferTable` holds the transfers of one chain as numpy columns.
+Addresses and assets are dictionary-encoded (``src``/``dst``/``asset`` are integer
+codes into ``addresses``/``assets``), so the analytics compare integers, never
+strings. Amounts stay exact (Python ints in an object column); ``value`` is the
+float copy in token units for statistics.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tracing.model.addresses import Chain
+from tracing.model.transfer import Asset, Transfer
+
+__all__ = ["TransferTable"]
+
+
+def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique strings and the int32 code of each value."""
+    uniques, codes = np.unique(np.asarray(values, dtype=str), return_inverse=True)
+    return uniques, codes.astype(np.int32).reshape(-1)
+
+
+@dataclass(frozen=True, eq=False)
+class TransferTable:
+    """Transfers of one chain as columns (see the module docstring)."""
+
+    chain: Chain
+    addresses: np.ndarray
+    assets: tuple[Asset, ...]
+    tx_hash: np.ndarray
+    index: np.ndarray
+    block: np.ndarray
+    timestamp: np.ndarray
+    src: np.ndarray
+    dst: np.ndarray
+    asset: np.ndarray
+    amount: np.ndarray
+    value: np.ndarray = field(repr=False)
+
+    # -- construction -----------------------------------------------------------------
+    @classmethod
+    def from_columns(
+        cls,
+        chain: Chain | str,
+        *,
+        tx_hash: Sequence[str],
+        index: Sequence[int],
+        block: Sequence[int],
+        timestamp: Sequence[int],
+        sender: Sequence[str],
+        receiver: Sequence[str],
+        asset: Sequence[Asset],
+        amount: Sequence[int],
+    ) -> "TransferTable":
+        """Build a table from plain columns (addresses canonical, amounts in base units)."""
+        n = len(tx_hash)
+        if not all(len(c) == n for c in (index, block, timestamp, sender, receiver, asset, amount)):
+            raise ValueError("all columns must have the same length")
+        both = np.concatenate([np.asarray(sender, dtype=str), np.asarray(receiver, dtype=str)])
+        addresses, codes = _factorize(both) if n else (np.array([], dtype=str), np.array([], np.int32))
+        assets = tuple(sorted(set(asset)))
+        asset_code = {a: i for i, a in enumerate(assets)}
+        return cls.from_codes(
+            chain,
+            addresses=addresses,
+            assets=assets,
+            tx_hash=tx_hash,
+            index=index,
+            block=block,
+            timestamp=timestamp,
+            src=codes[:n],
+            dst=codes[n:],
+            asset=[asset_code[a] for a in asset],
+            amount=amount,
+        )
+
+    @classmethod
+    def from_codes(
+        cls, chain, *, addresses, assets, tx_hash, index, block, timestamp, src, dst, asset, amount
+    ) -> "TransferTable":
+        """Build a table from already encoded columns; derives ``value``."""
+        assets = tuple(assets)
+        asset = np.asarray(asset, dtype=np.int16)
+        amount_obj = np.empty(len(asset), dtype=object)
+        amount_obj[:] = [int(a) for a in amount] if not isinstance(amount, np.ndarray) else amount
+        scale = np.array([10.0**a.decimals for a in assets] or [1.0])
+        value = amount_obj.astype(np.float64) / scale[asset] if len(asset) else np.zeros(0)
+        tx = np.empty(len(asset), dtype=object)
+        tx[:] = list(tx_hash)
+        return cls(
+            chain=Chain.parse(chain),
+            addresses=np.asarray(addresses, dtype=str),
+            assets=assets,
+            tx_hash=tx,
+            index=np.asarray(index, dtype=np.int64),
+            block=np.asarray(block, dtype=np.int64),
+            timestamp=np.asarray(timestamp, dtype=np.int64),
+            src=np.asarray(src, dtype=np.int32),
+            dst=np.asarray(dst, dtype=np.int32),
+            asset=asset,
+            amount=amount_obj,
+            value=value,
+        )
+
+    @classmethod
+    def from_transfers(cls, chain: Chain | str, transfers: Iterable[Transfer]) -> "TransferTable":
+        """Build a table from :class:`Transfer` objects of one chain."""
+        rows = list(transfers)
+        chain = Chain.parse(chain)
+        if any(t.chain != chain for t in rows):
+            raise ValueError(f"all transfers must be on {chain}")
+        return cls.from_columns(
+            chain,
+            tx_hash=[t.tx_hash for t in rows],
+            index=[t.index for t in rows],
+            block=[t.block for t in rows],
+            timestamp=[t.timestamp for t in rows],
+            sender=[t.sender for t in rows],
+            receiver=[t.receiver for t in rows],
+            asset=[t.asset for t in rows],
+            amount=[t.amount for t in rows],
+        )
+
+    @classmethod
+    def empty(cls, chain: Chain | str) -> "TransferTable":
+        """A table with no transfers."""
+        return cls.from_transfers(chain, [])
+
+    @classmethod
+    def concat(cls, tables: Sequence["TransferTable"]) -> "TransferTable":
+        """Join tables of one chain, re-encoding addresses and assets."""
+        if not tables:
+            raise ValueError("concat needs at least one table")
+        chain = tables[0].chain
+        if any(t.chain != chain for t in tables):
+            raise ValueError("cannot concatenate tables of different chains")
+        addresses = np.unique(np.concatenate([t.addresses for t in tables]))
+        assets = tuple(sorted({a for t in tables for a in t.assets}))
+        position = {a: i for i, a in enumerate(assets)}
+
+        def remap(t, col):
+            return np.searchsorted(addresses, t.addresses)[col] if len(t) else col
+
+        def remap_asset(t):
+            lookup = np.array([position[a] for a in t.assets] or [0], dtype=np.int16)
+            return lookup[t.asset]
+
+        return cls.from_codes(
+            chain,
+            addresses=addresses,
+            assets=assets,
+            tx_hash=np.concatenate([t.tx_hash for t in tables]),
+            index=np.concatenate([t.index for t in tables]),
+            block=np.concatenate([t.block for t in tables]),
+            timestamp=np.concatenate([t.timestamp for t in tables]),
+            src=np.concatenate([remap(t, t.src) for t in tables]),
+            dst=np.concatenate([remap(t, t.dst) for t in tables]),
+            asset=np.concatenate([remap_asset(t) for t in tables]),
+            amount=np.concatenate([t.amount for t in tables]),
+        )
+
+    # -- access -----------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.timestamp)
+
+    @property
+    def sender(self) -> np.ndarray:
+        """Sender addresses as strings."""
+        return self.addresses[self.src]
+
+    @property
+    def receiver(self) -> np.ndarray:
+        """Receiver addresses as strings."""
+        return self.addresses[self.dst]
+
+    @property
+    def decimals(self) -> np.ndarray:
+        """Decimals of each row's asset."""
+        return np.array([a.decimals for a in self.assets] or [0], dtype=np.int64)[self.asset]
+
+    def code_of(self, address: str) -> int:
+        """Integer code of ``address``, or -1 when the table does not contain it."""
+        pos = int(np.searchsorted(self.addresses, address))
+        return pos if pos < len(self.addresses) and self.addresses[pos] == address else -1
+
+    def take(self, rows: np.ndarray) -> "TransferTable":
+        """Rows selected by an index array or boolean mask (dictionaries are kept)."""
+        return TransferTable(
+            chain=self.chain,
+            addresses=self.addresses,
+            assets=self.assets,
+            tx_hash=self.tx_hash[rows],
+            index=self.index[rows],
+            block=self.block[rows],
+            timestamp=self.timestamp[rows],
+            src=self.src[rows],
+            dst=self.dst[rows],
+            asset=self.asset[rows],
+            amount=self.amount[rows],
+            value=self.value[rows],
+        )
+
+    def involving(self, address: str) -> "TransferTable":
+        """Transfers sent or received by ``address``."""
+        code = self.code_of(address)
+        return self.take((self.src == code) | (self.dst == code))
+
+    def canonical_order(self) -> np.ndarray:
+        """Row order by (timestamp, block, index, tx_hash): the same whatever the input order."""
+        order = np.lexsort((self.index, self.block, self.timestamp))
+        if len(order) < 2:
+            return order
+        keys = (self.timestamp[order], self.block[order], self.index[order])
+        tie = np.logical_and.reduce([k[1:] == k[:-1] for k in keys])
+        if tie.any():
+            # Rare: rows equal on all numeric keys; order each run of ties by tx hash.
+            starts = np.flatnonzero(np.diff(np.concatenate([[False], tie, [False]]).astype(np.int8)) == 1)
+            ends = np.flatnonzero(np.diff(np.concatenate([[False], tie, [False]]).astype(np.int8)) == -1)
+            for s, e in zip(starts, ends):
+                run = order[s : e + 1]
+                order[s : e + 1] = run[np.argsort(self.tx_hash[run].astype(str), kind="stable")]
+        return order
+
+    def sorted(self) -> "TransferTable":
+        """The table in canonical time order."""
+        return self.take(self.canonical_order())
+
+    def transfers(self) -> list[Transfer]:
+        """Rows as :class:`Transfer` objects (for small tables: reports, the store)."""
+        return [self.transfer(i) for i in range(len(self))]
+
+    def transfer(self, i: int) -> Transfer:
+        """Row ``i`` as a :class:`Transfer`."""
+        return Transfer(
+            chain=self.chain,
+            tx_hash=str(self.tx_hash[i]),
+            index=int(self.index[i]),
+            block=int(self.block[i]),
+            timestamp=int(self.timestamp[i]),
+            sender=str(self.addresses[self.src[i]]),
+            receiver=str(self.addresses[self.dst[i]]),
+            asset=self.assets[self.asset[i]],
+            amount=int(self.amount[i]),
+        )

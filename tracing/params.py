@@ -1,0 +1,130 @@
+"""Investigation parameters: one validated value object from URL or API body to report.
+
+The field names are the original anomaly finder's, so its request bodies work unchanged.
+
+>>> Parameters().maximum_threshold
+3.0
+>>> Parameters.from_mapping({"time_difference": "600"}).time_difference
+600
+>>> Parameters.from_mapping({"value_coefficient": -1})
+Traceback (most recent call last):
+...
+tracing.errors.BadParameters: value_coefficient: must be a finite number >= 0, got -1
+"""
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
+
+from tracing.errors import BadParameters
+
+__all__ = ["Parameters", "COEFFICIENTS", "VALUE_METHODS"]
+
+COEFFICIENTS = ("value_coefficient", "transfers_coefficient", "hiding_coefficient", "relation_coefficient")
+VALUE_METHODS = ("zscore", "robust")
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """Thresholds, windows and weights of one investigation (defaults are the original's).
+
+    Parameters
+    ----------
+    minimum_threshold, maximum_threshold : float
+        A transfer's z-score at or below the minimum, or at or above the maximum, is unusual.
+    time_difference : int
+        Seconds: transfers closer than this are frequent; a pass-through must leave within it.
+    value_coefficient, transfers_coefficient, hiding_coefficient, relation_coefficient : float
+        Weights of the four tests in the danger score (non-negative, not all zero).
+    value_method : {'zscore', 'robust'}
+        'zscore' is the original mean/std test; 'robust' uses log amounts with median/MAD.
+    hiding_tolerance : float
+        Fraction of an amount a pass-through may lose on the way (fees); 0 to 0.5.
+    hiding_max_hops : int
+        How many intermediaries a hiding chain is followed through, 1 to 50.
+    """
+
+    minimum_threshold: float = -2.0
+    maximum_threshold: float = 3.0
+    time_difference: int = 13000
+    value_coefficient: float = 0.3
+    transfers_coefficient: float = 0.4
+    hiding_coefficient: float = 0.5
+    relation_coefficient: float = 0.6
+    value_method: str = "zscore"
+    hiding_tolerance: float = 0.01
+    hiding_max_hops: int = 10
+
+    def __post_init__(self):
+        for f in fields(self):
+            object.__setattr__(self, f.name, _coerce(f.name, f.type, getattr(self, f.name)))
+        if self.minimum_threshold >= self.maximum_threshold:
+            raise BadParameters(
+                "minimum_threshold",
+                f"must be below maximum_threshold ({self.minimum_threshold} >= {self.maximum_threshold})",
+            )
+        if self.time_difference <= 0:
+            raise BadParameters("time_difference", f"must be a positive number of seconds, got {self.time_difference}")
+        for name in COEFFICIENTS:
+            if getattr(self, name) < 0:
+                raise BadParameters(name, f"must be a finite number >= 0, got {getattr(self, name):g}")
+        if not any(getattr(self, name) > 0 for name in COEFFICIENTS):
+            raise BadParameters("coefficients", "at least one of the four coefficients must be above 0")
+        if self.value_method not in VALUE_METHODS:
+            raise BadParameters("value_method", f"must be one of {', '.join(VALUE_METHODS)}, got {self.value_method!r}")
+        if not 0 <= self.hiding_tolerance <= 0.5:
+            raise BadParameters("hiding_tolerance", f"must be between 0 and 0.5, got {self.hiding_tolerance}")
+        if not 1 <= self.hiding_max_hops <= 50:
+            raise BadParameters("hiding_max_hops", f"must be between 1 and 50, got {self.hiding_max_hops}")
+
+    @classmethod
+    def from_mapping(cls, data: Mapping, *, ignore: tuple[str, ...] = ()) -> "Parameters":
+        """Parameters from a dict of strings or numbers (URL query, JSON body, CLI).
+
+        Missing keys and ``None`` take the defaults; unknown keys are refused unless
+        listed in ``ignore``.
+        """
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known - set(ignore))
+        if unknown:
+            raise BadParameters(unknown[0], f"unknown parameter; known ones are {', '.join(sorted(known))}")
+        return cls(**{k: v for k, v in data.items() if k in known and v is not None and v != ""})
+
+    def with_(self, **changes) -> "Parameters":
+        """A copy with some fields changed (validated again)."""
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        """Plain dict, JSON-ready."""
+        return asdict(self)
+
+    def changed(self) -> dict:
+        """Only the fields that differ from the defaults (for short URLs)."""
+        default = Parameters()
+        return {k: v for k, v in self.to_dict().items() if getattr(default, k) != v}
+
+    @property
+    def coefficients(self) -> dict[str, float]:
+        """The four weights by test name."""
+        return {name.removesuffix("_coefficient"): getattr(self, name) for name in COEFFICIENTS}
+
+
+def _coerce(name: str, kind, value):
+    kind = {"float": float, "int": int, "str": str}.get(kind, kind)
+    if kind is str:
+        if not isinstance(value, str):
+            raise BadParameters(name, f"must be text, got {value!r}")
+        return value.strip().lower()
+    if isinstance(value, bool):
+        raise BadParameters(name, f"must be a number, got {value!r}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise BadParameters(name, f"must be a number, got {value!r}") from None
+    if not math.isfinite(number):
+        raise BadParameters(name, f"must be a finite number, got {value!r}")
+    if kind is int:
+        if number != int(number):
+            raise BadParameters(name, f"must be a whole number, got {value!r}")
+        return int(number)
+    return number

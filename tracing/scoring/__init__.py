@@ -1,0 +1,94 @@
+"""The scoring engine: four anomaly tests and the weighted danger score.
+
+:func:`score_tables` is the pure entry point (tables in, :class:`ScoreReport`
+out); :mod:`tracing.investigate` gathers the tables from the store.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from tracing.errors import BadParameters
+from tracing.labels import LabelIndex
+from tracing.model import TransferTable, display_address
+from tracing.params import Parameters
+from tracing.scoring.frequency import frequent_transfers
+from tracing.scoring.hiding import hiding_through_intermediaries
+from tracing.scoring.relation import relation_to_listed
+from tracing.scoring.result import TestResult
+from tracing.scoring.values import unusual_values, zscores
+
+__all__ = ["ScoreReport", "TestResult", "danger_score", "score_tables", "zscores"]
+
+TEST_NAMES = ("value", "transfers", "hiding", "relation")
+
+
+def danger_score(scores: dict[str, float], coefficients: dict[str, float]) -> float:
+    """Weighted mean of the test scores.
+
+    >>> danger_score({"value": 100, "transfers": 0}, {"value": 1, "transfers": 3})
+    25.0
+    """
+    total = sum(coefficients[name] for name in scores)
+    if total <= 0:
+        raise BadParameters("coefficients", "at least one of the four coefficients must be above 0")
+    return sum(scores[name] * coefficients[name] for name in scores) / total
+
+
+@dataclass(frozen=True)
+class ScoreReport:
+    """The danger score of one address with every test behind it."""
+
+    address: str
+    table: TransferTable
+    params: Parameters
+    tests: dict[str, TestResult]
+    final_score: float
+    data_source: str
+
+    def to_dict(self) -> dict:
+        """The JSON document shared by the CLI (--json), the REST API and the reports."""
+        return {
+            "address": display_address(self.table.chain, self.address),
+            "chain": self.table.chain.value,
+            "final_score": round(self.final_score, 2),
+            "tests": {name: test.to_dict() for name, test in self.tests.items()},
+            "transfers_analysed": len(self.table),
+            "data_source": self.data_source,
+            "parameters": self.params.to_dict(),
+        }
+
+
+def score_tables(
+    address: str,
+    context: TransferTable,
+    labels: LabelIndex,
+    params: Parameters,
+    *,
+    second_hop: TransferTable | None = None,
+    data_source: str = "",
+) -> ScoreReport:
+    """Run the four tests on ``address`` and weigh them.
+
+    Parameters
+    ----------
+    address : str
+        Canonical address.
+    context : TransferTable
+        The address's transfers plus its neighbourhood (for the hiding test).
+    labels : LabelIndex
+        Sanctions and entity labels.
+    second_hop : TransferTable, optional
+        Counterparties' transfers with listed addresses (indirect exposure).
+    """
+    context = context.sorted()
+    code = context.code_of(address)
+    own = context.take((context.src == code) | (context.dst == code)) if code >= 0 else context.take(np.zeros(0, int))
+    tests = {
+        "value": unusual_values(own, params),
+        "transfers": frequent_transfers(own, own.code_of(address), params),
+        "hiding": hiding_through_intermediaries(context, address, params),
+        "relation": relation_to_listed(own, address, labels, params, second_hop=second_hop),
+    }
+    final = danger_score({k: t.score for k, t in tests.items()}, params.coefficients)
+    return ScoreReport(address, own, params, tests, final, data_source)

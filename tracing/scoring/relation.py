@@ -1,0 +1,104 @@
+"""Test 4, relation to sanctioned or criminal entities.
+
+The address scores 100 when it is itself listed. Otherwise its score is the share
+of its transfers whose counterparty is listed (direct exposure). Indirect
+exposure, counterparties that dealt with a listed address, is reported beside it
+but does not raise the score: it is a lead, not a finding.
+"""
+
+import numpy as np
+
+from tracing.labels import LabelIndex
+from tracing.model import TransferTable, display_address
+from tracing.params import Parameters
+from tracing.scoring.result import EVIDENCE_LIMIT, TestResult
+
+__all__ = ["relation_to_listed"]
+
+
+def _counterparty_summary(table: TransferTable, rows: np.ndarray, parties: np.ndarray, labels, chain) -> list[dict]:
+    """Per listed counterparty: transfers, volume by asset and the sanctions entries."""
+    out = []
+    uniq, inverse = np.unique(parties, return_inverse=True)
+    for k, code in enumerate(uniq[:EVIDENCE_LIMIT]):
+        sel = rows[inverse == k]
+        address = str(table.addresses[code])
+        out.append(
+            {
+                "address": display_address(chain, address),
+                "transfers": int(len(sel)),
+                "volume": {
+                    table.assets[a].symbol: round(float(table.value[sel][table.asset[sel] == a].sum()), 6)
+                    for a in np.unique(table.asset[sel])
+                },
+                "listings": [lb.to_dict() for lb in labels.sanctioned(chain, address)],
+            }
+        )
+    return out
+
+
+def relation_to_listed(
+    table: TransferTable,
+    address: str,
+    labels: LabelIndex,
+    params: Parameters,
+    *,
+    second_hop: TransferTable | None = None,
+) -> TestResult:
+    """Score the address's relation to listed entities (0-100).
+
+    Parameters
+    ----------
+    table : TransferTable
+        The address's own transfers.
+    second_hop : TransferTable, optional
+        Transfers between the address's counterparties and listed addresses, for
+        indirect exposure.
+    """
+    chain = table.chain
+    parameters = {"lists": labels.sources(chain, "sanctioned")}
+    own = labels.sanctioned(chain, address)
+    listed = labels.addresses(chain, "sanctioned")
+    code = table.code_of(address)
+    listed_codes = np.flatnonzero(np.isin(table.addresses, listed))
+    other = np.where(table.src == code, table.dst, table.src)
+    direct = np.flatnonzero(np.isin(other, listed_codes) & (other != code))
+    n = len(table)
+    indirect = []
+    if second_hop is not None and len(second_hop):
+        hop_listed = np.isin(second_hop.addresses, listed)
+        src_listed, dst_listed = hop_listed[second_hop.src], hop_listed[second_hop.dst]
+        middle = np.where(src_listed, second_hop.dst, second_hop.src)
+        touching = np.flatnonzero(src_listed ^ dst_listed)
+        for m in np.unique(middle[touching])[:EVIDENCE_LIMIT]:
+            sel = touching[middle[touching] == m]
+            far = np.where(src_listed[sel], second_hop.src[sel], second_hop.dst[sel])
+            indirect.append(
+                {
+                    "via": display_address(chain, str(second_hop.addresses[m])),
+                    "listed": [display_address(chain, str(second_hop.addresses[f])) for f in np.unique(far)],
+                    "transfers": int(len(sel)),
+                }
+            )
+    evidence = {
+        "listed": bool(own),
+        "listings": [lb.to_dict() for lb in own],
+        "direct_count": int(len(direct)),
+        "direct": _counterparty_summary(table, direct, other[direct], labels, chain),
+        "indirect": indirect,
+    }
+    if own:
+        score = 100.0
+        explanation = f"The address is listed: {own[0].name} ({own[0].source})."
+    elif len(direct):
+        score = 100.0 * len(direct) / n
+        explanation = (
+            f"{len(direct)} of {n} transfers are with {len(evidence['direct'])} listed counterpart"
+            f"{'y' if len(evidence['direct']) == 1 else 'ies'}."
+        )
+    else:
+        score = 0.0
+        explanation = "Not listed and no transfer with a listed address" + (
+            f"; {len(indirect)} counterparty(ies) dealt with listed addresses." if indirect else "."
+        )
+    return TestResult("relation", score, explanation, evidence, parameters, direct)

@@ -1,0 +1,210 @@
+"""The Store: one SQLAlchemy engine, schema migrations on open, transfer tables in and out.
+
+Every write is one transaction: an import that fails half-way leaves nothing.
+"""
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.dialects import postgresql, sqlite
+
+from tracing.labels import Label, LabelIndex
+from tracing.model import Chain, TransferTable
+from tracing.model.transfer import Asset
+from tracing.store.schema import labels, transfers
+
+__all__ = ["Store", "database_url", "DEFAULT_URL"]
+
+DEFAULT_URL = "sqlite:///instance/tracing.db"
+_MIGRATIONS = Path(__file__).parent / "migrations"
+_IN_CHUNK = 500  # addresses per IN (...) clause
+_INSERT_CHUNK = 5000
+
+_COLUMNS = (
+    transfers.c.tx_hash,
+    transfers.c.idx,
+    transfers.c.block,
+    transfers.c.timestamp,
+    transfers.c.sender,
+    transfers.c.receiver,
+    transfers.c.symbol,
+    transfers.c.contract,
+    transfers.c.decimals,
+    transfers.c.amount,
+)
+
+
+def database_url(url: str | None = None) -> str:
+    """The database to use: ``url``, else ``DATABASE_URL``, else the SQLite file under instance/."""
+    return url or os.environ.get("DATABASE_URL") or DEFAULT_URL
+
+
+class Store:
+    """Transfers, labels and users in one database.
+
+    Parameters
+    ----------
+    url : str, optional
+        SQLAlchemy URL; see :func:`database_url`.
+    """
+
+    def __init__(self, url: str | None = None):
+        self.url = database_url(url)
+        if self.url.startswith("sqlite:///") and self.url != "sqlite:///:memory:":
+            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        if self.url.startswith("postgresql://"):
+            self.url = self.url.replace("postgresql://", "postgresql+psycopg://", 1)
+        self.engine = sa.create_engine(self.url, future=True)
+        self.migrate()
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration (a no-op when it is there already)."""
+        cfg = Config()
+        cfg.set_main_option("script_location", str(_MIGRATIONS))
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    def close(self) -> None:
+        """Release the connections."""
+        self.engine.dispose()
+
+    # -- transfers ------------------------------------------------------------------------
+    def _insert(self):
+        dialect = sqlite if self.engine.dialect.name == "sqlite" else postgresql
+        return dialect.insert(transfers).on_conflict_do_nothing(index_elements=["chain", "tx_hash", "idx"])
+
+    def add_transfers(self, table: TransferTable, source: str) -> int:
+        """Store a table's transfers; return how many were new (known ones are kept as they are)."""
+        if not len(table):
+            return 0
+        sender, receiver = table.sender, table.receiver
+        rows = [
+            {
+                "chain": table.chain.value,
+                "tx_hash": str(table.tx_hash[i]),
+                "idx": int(table.index[i]),
+                "block": int(table.block[i]),
+                "timestamp": int(table.timestamp[i]),
+                "sender": str(sender[i]),
+                "receiver": str(receiver[i]),
+                "symbol": table.assets[table.asset[i]].symbol,
+                "contract": table.assets[table.asset[i]].contract,
+                "decimals": table.assets[table.asset[i]].decimals,
+                "amount": str(int(table.amount[i])),
+                "value": float(table.value[i]),
+                "source": source,
+            }
+            for i in range(len(table))
+        ]
+        count = sa.select(sa.func.count()).select_from(transfers)
+        with self.engine.begin() as conn:
+            before = conn.execute(count).scalar_one()
+            for start in range(0, len(rows), _INSERT_CHUNK):
+                conn.execute(self._insert(), rows[start : start + _INSERT_CHUNK])
+            return conn.execute(count).scalar_one() - before
+
+    def _table(self, chain: Chain, rows: Sequence) -> TransferTable:
+        return TransferTable.from_columns(
+            chain,
+            tx_hash=[r[0] for r in rows],
+            index=[r[1] for r in rows],
+            block=[r[2] for r in rows],
+            timestamp=[r[3] for r in rows],
+            sender=[r[4] for r in rows],
+            receiver=[r[5] for r in rows],
+            asset=[Asset(r[6], r[7], r[8]) for r in rows],
+            amount=[int(r[9]) for r in rows],
+        )
+
+    def transfers_of(self, chain: Chain | str, address: str) -> TransferTable:
+        """Every stored transfer sent or received by ``address``."""
+        return self.transfers_where(Chain.parse(chain), senders=[address], receivers=[address])
+
+    def transfers_where(
+        self,
+        chain: Chain | str,
+        *,
+        senders: Iterable[str] = (),
+        receivers: Iterable[str] = (),
+        since: int | None = None,
+        until: int | None = None,
+    ) -> TransferTable:
+        """Transfers sent by any of ``senders`` or received by any of ``receivers``, in a time range."""
+        chain = Chain.parse(chain)
+        conditions = []
+        for column, values in ((transfers.c.sender, sorted(set(senders))), (transfers.c.receiver, sorted(set(receivers)))):
+            conditions += [column.in_(values[i : i + _IN_CHUNK]) for i in range(0, len(values), _IN_CHUNK)]
+        if not conditions:
+            return TransferTable.empty(chain)
+        query = sa.select(*_COLUMNS).where(transfers.c.chain == chain.value, sa.or_(*conditions))
+        if since is not None:
+            query = query.where(transfers.c.timestamp >= since)
+        if until is not None:
+            query = query.where(transfers.c.timestamp <= until)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return self._table(chain, rows)
+
+    def sources_of(self, chain: Chain | str, address: str) -> list[str]:
+        """Where the stored transfers of ``address`` came from (demo, an import, an API)."""
+        chain = Chain.parse(chain)
+        query = (
+            sa.select(transfers.c.source)
+            .where(transfers.c.chain == chain.value)
+            .where(sa.or_(transfers.c.sender == address, transfers.c.receiver == address))
+            .distinct()
+        )
+        with self.engine.connect() as conn:
+            return sorted(conn.execute(query).scalars())
+
+    def count_transfers(self, source: str | None = None) -> int:
+        """How many transfers are stored (from one source, if given)."""
+        query = sa.select(sa.func.count()).select_from(transfers)
+        if source is not None:
+            query = query.where(transfers.c.source == source)
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar_one()
+
+    def delete_source(self, source: str) -> int:
+        """Remove the transfers and labels that came from ``source``; return transfers removed."""
+        with self.engine.begin() as conn:
+            conn.execute(labels.delete().where(labels.c.source == source))
+            return conn.execute(transfers.delete().where(transfers.c.source == source)).rowcount
+
+    # -- labels ---------------------------------------------------------------------------
+    def add_labels(self, items: Iterable[Label]) -> int:
+        """Store labels; return how many were new."""
+        rows = [
+            {
+                "chain": lb.chain.value,
+                "address": lb.address,
+                "name": lb.name,
+                "category": lb.category,
+                "source": lb.source,
+                "detail": lb.detail,
+            }
+            for lb in items
+        ]
+        if not rows:
+            return 0
+        dialect = sqlite if self.engine.dialect.name == "sqlite" else postgresql
+        insert = dialect.insert(labels).on_conflict_do_nothing(index_elements=["chain", "address", "category", "source"])
+        count = sa.select(sa.func.count()).select_from(labels)
+        with self.engine.begin() as conn:
+            before = conn.execute(count).scalar_one()
+            conn.execute(insert, rows)
+            return conn.execute(count).scalar_one() - before
+
+    def label_index(self, chain: Chain | str | None = None) -> LabelIndex:
+        """All labels (of one chain, if given) as an in-memory index."""
+        query = sa.select(labels.c.chain, labels.c.address, labels.c.name, labels.c.category, labels.c.source, labels.c.detail)
+        if chain is not None:
+            query = query.where(labels.c.chain == Chain.parse(chain).value)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return LabelIndex(Label(Chain(r[0]), r[1], r[2], r[3], r[4], r[5]) for r in rows)

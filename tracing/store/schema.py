@@ -1,0 +1,55 @@
+"""Table definitions (SQLAlchemy Core). Change them only together with a migration."""
+
+import sqlalchemy as sa
+
+__all__ = ["metadata", "transfers", "labels", "users"]
+
+metadata = sa.MetaData()
+
+_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # SQLite autoincrements INTEGER keys only
+
+transfers = sa.Table(
+    "transfers",
+    metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("chain", sa.String(16), nullable=False),
+    sa.Column("tx_hash", sa.String(128), nullable=False),
+    sa.Column("idx", sa.Integer, nullable=False),
+    sa.Column("block", sa.BigInteger, nullable=False),
+    sa.Column("timestamp", sa.BigInteger, nullable=False),
+    sa.Column("sender", sa.String(128), nullable=False),
+    sa.Column("receiver", sa.String(128), nullable=False),
+    sa.Column("symbol", sa.String(32), nullable=False),
+    sa.Column("contract", sa.String(128), nullable=False),
+    sa.Column("decimals", sa.SmallInteger, nullable=False),
+    sa.Column("amount", sa.String(80), nullable=False),  # exact base units as digits: may exceed 2**64
+    sa.Column("value", sa.Float, nullable=False),  # token units, for analytics only
+    sa.Column("source", sa.String(64), nullable=False),
+    sa.UniqueConstraint("chain", "tx_hash", "idx", name="uq_transfers_identity"),
+    sa.Index("ix_transfers_sender", "chain", "sender", "timestamp"),
+    sa.Index("ix_transfers_receiver", "chain", "receiver", "timestamp"),
+)
+
+labels = sa.Table(
+    "labels",
+    metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("chain", sa.String(16), nullable=False),
+    sa.Column("address", sa.String(128), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("category", sa.String(32), nullable=False),
+    sa.Column("source", sa.String(200), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False, server_default=""),
+    sa.UniqueConstraint("chain", "address", "category", "source", name="uq_labels_statement"),
+    sa.Index("ix_labels_address", "chain", "address"),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(80), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(256), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+)
