@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, fields, replace
 
 from tracing.errors import BadParameters
 
-__all__ = ["Parameters", "COEFFICIENTS", "VALUE_METHODS"]
+__all__ = ["Parameters", "COEFFICIENTS", "FIELDS", "VALUE_METHODS"]
 
 COEFFICIENTS = ("value_coefficient", "transfers_coefficient", "hiding_coefficient", "relation_coefficient")
 VALUE_METHODS = ("zscore", "robust")
@@ -128,3 +128,7 @@ def _coerce(name: str, kind, value):
             raise BadParameters(name, f"must be a whole number, got {value!r}")
         return int(number)
     return number
+
+
+FIELDS = {f.name: f.default for f in fields(Parameters)}
+"""Every parameter with its default, in declaration order (CLI flags, forms, API docs)."""

@@ -108,6 +108,17 @@ def _candidates(text: str) -> list[Chain]:
     return found
 
 
+def _looks_like(text: str) -> Chain | None:
+    """The chain whose shape an invalid address has (to explain what is wrong with it)."""
+    if text.startswith("0x"):
+        return Chain.ETHEREUM
+    if text[:3].lower() == "bc1" or (text[:1] in "13" and 26 <= len(text) <= 35):
+        return Chain.BITCOIN
+    if text.startswith("T") and len(text) == 34:
+        return Chain.TRON
+    return None
+
+
 def detect_chain(text: str) -> Chain:
     """Return the one chain whose address format ``text`` fits.
 
@@ -124,11 +135,14 @@ def detect_chain(text: str) -> Chain:
     if len(found) == 1:
         return found[0]
     if not found:
-        if _HEX40.match(text):
+        if _HEX40.match(text) and not text.startswith("0x"):
             raise InvalidAddress(
                 f"{text!r} is ambiguous or incomplete: an Ethereum address starts with '0x', "
                 "a TRON hex address with '41'"
             )
+        guess = _looks_like(text)
+        if guess is not None:
+            normalize_address(text, guess)  # raises with that chain's own reason (a checksum, a length)
         expected = "; ".join(EXPECTED.values())
         raise InvalidAddress(f"{text!r} is not a valid address. Expected {expected}")
     names = " or ".join(c.value for c in found)
@@ -149,7 +163,7 @@ def normalize_address(text: str, chain: "Chain | str | None" = None) -> tuple[Ch
         return chain, _VALIDATORS[chain](text)
     except ValueError as err:
         shown = text if text else "(empty)"
-        raise InvalidAddress(f"{shown!r} is not valid: {err}. Expected {EXPECTED[chain]}") from err
+        raise InvalidAddress(f"{shown!r} is not a valid {chain.value} address: {err}. Expected {EXPECTED[chain]}") from err
 
 
 def display_address(chain: "Chain | str", address: str) -> str:

@@ -1,0 +1,174 @@
+"""``python -m tracing``: score addresses, load the demo world, import files and sanctions lists.
+
+Every command opens the store named by ``--database`` or ``DATABASE_URL`` (default:
+the SQLite file under ``instance/``). Errors a user can cause print one line on
+stderr and exit with status 2 (bad input) or 1 (nothing found, source failed).
+"""
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from dotenv import load_dotenv
+
+from tracing.errors import AddressNotFound, TracingError
+from tracing.investigate import score_address
+from tracing.labels import load_sanctions_file
+from tracing.params import FIELDS, Parameters
+from tracing.sources import demo
+from tracing.sources.files import FORMATS, read_transfers
+from tracing.store import Store
+
+__all__ = ["main", "build_parser", "render_report"]
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Store], int]] = {}
+
+
+def command(name: str):
+    """Register a ``cmd_*`` function as the handler of a sub-command."""
+
+    def register(func):
+        COMMANDS[name] = func
+        return func
+
+    return register
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every sub-command."""
+    parser = argparse.ArgumentParser(prog="python -m tracing", description=__doc__.splitlines()[0])
+    parser.add_argument("--database", help="SQLAlchemy URL (default: DATABASE_URL or sqlite:///instance/tracing.db)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    score = sub.add_parser("score", help="danger score of an address, with every test's evidence")
+    score.add_argument("address")
+    score.add_argument("--chain", help="tron, ethereum, bitcoin or solana (detected from the format when omitted)")
+    for name in FIELDS:
+        score.add_argument("--" + name.replace("_", "-"), dest=name, metavar="X", help=f"default {FIELDS[name]}")
+    score.add_argument("--json", action="store_true", help="print the REST API's JSON document")
+
+    sub.add_parser("demo", help="(re)load the bundled demo world and list its key addresses")
+
+    imp = sub.add_parser("import", help="import transfers from a file")
+    imp.add_argument("file")
+    imp.add_argument("--format", default="generic-csv", choices=sorted(FORMATS))
+    imp.add_argument("--asset", help="token symbol, for exports that do not name it (TronScan)")
+    imp.add_argument("--contract", help="token contract, for exports that do not name it (TronScan)")
+    imp.add_argument("--decimals", type=int, help="token decimals, for exports that do not carry them")
+
+    sanctions = sub.add_parser("sanctions", help="sanctions lists")
+    sanctions_sub = sanctions.add_subparsers(dest="action", required=True)
+    load = sanctions_sub.add_parser("load", help="load a sanctions list (OFAC-derived CSV or one address per line)")
+    load.add_argument("file")
+    load.add_argument("--source", help="name of the list (default: the file name)")
+    return parser
+
+
+@command("score")
+def cmd_score(args: argparse.Namespace, store: Store) -> int:
+    """Score one address and print the report."""
+    demo.ensure_demo(store)
+    params = Parameters.from_mapping({k: getattr(args, k) for k in FIELDS if getattr(args, k) is not None})
+    report = score_address(store, args.address, args.chain, params).to_dict()
+    print(json.dumps(report, indent=2) if args.json else render_report(report))
+    return 0
+
+
+@command("demo")
+def cmd_demo(args: argparse.Namespace, store: Store) -> int:
+    """Reload the demo world and print who is who."""
+    count = demo.load_demo(store)
+    world = demo.build_demo()
+    print(f"Demo world loaded: {count} transfers on 4 chains. Key TRON addresses:")
+    for name, role in demo.KEY_ACTORS:
+        print(f"  {name:<20} {world.cast[name]}  {role}")
+    return 0
+
+
+@command("import")
+def cmd_import(args: argparse.Namespace, store: Store) -> int:
+    """Import a file and say what was new, what was known and what was skipped."""
+    options = {k: getattr(args, k) for k in ("asset", "contract", "decimals") if getattr(args, k) is not None}
+    result = read_transfers(args.file, args.format, **options)
+    source = f"import:{args.format}:{args.file.rsplit('/', 1)[-1]}"
+    for chain, table in result.tables.items():
+        new = store.add_transfers(table, source)
+        print(f"{chain.value}: {len(table)} transfers read, {new} new, {len(table) - new} already stored")
+    for reason in result.skipped[:10]:
+        print(f"skipped {reason}", file=sys.stderr)
+    if len(result.skipped) > 10:
+        print(f"... and {len(result.skipped) - 10} more rows skipped", file=sys.stderr)
+    return 0
+
+
+@command("sanctions")
+def cmd_sanctions(args: argparse.Namespace, store: Store) -> int:
+    """Load a sanctions list into the labels."""
+    labels, skipped = load_sanctions_file(args.file, source=args.source)
+    new = store.add_labels(labels)
+    print(f"{len(labels)} listed addresses read ({new} new); {skipped} entries on chains not supported were skipped")
+    return 0
+
+
+def render_report(report: dict) -> str:
+    """A readable text version of a score document (what ``score`` prints without --json)."""
+    lines = [
+        f"{report['address']} ({report['chain']})",
+        f"Danger score: {report['final_score']:.1f} / 100  -  {report['transfers_analysed']} transfers analysed "
+        f"from {report['data_source']}",
+        "",
+    ]
+    coefficients = {name: report["parameters"][f"{name}_coefficient"] for name in report["tests"]}
+    for name, test in report["tests"].items():
+        lines.append(f"[{name}] {test['score']:.1f}  (weight {coefficients[name]})")
+        lines.append(f"    {test['explanation']}")
+        lines += [f"    - {item}" for item in _evidence_lines(name, test["evidence"])]
+    return "\n".join(lines)
+
+
+def _when(ts: int) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M")
+
+
+def _evidence_lines(name: str, evidence: dict, limit: int = 5) -> list[str]:
+    if name == "hiding":
+        return [
+            f"{c['amount_sent']} {c['asset']} from {c['origin']} via {' -> '.join(c['intermediaries'])} "
+            f"to {c['destination']} ({_when(c['start'])})"
+            for c in evidence.get("chains", [])[:limit]
+        ]
+    if name == "relation":
+        return [
+            f"{e['address']}: {', '.join(lb['name'] for lb in e['listings'])} ({e['transfers']} transfer(s))"
+            for e in evidence.get("direct", [])[:limit]
+        ] + [f"via {e['via']}: dealt with {', '.join(e['listed'])}" for e in evidence.get("indirect", [])[:limit]]
+    if name == "transfers":
+        return [
+            f"{b['transfers']} {b['direction']} transfers {_when(b['start'])} to {_when(b['end'])}"
+            for b in evidence.get("bursts", [])[:limit]
+        ]
+    rows = evidence.get("transfers", [])[:limit]
+    return [f"{_when(t['timestamp'])} {t['amount']} {t['asset']} {t['from']} -> {t['to']}" for t in rows]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    load_dotenv()
+    args = build_parser().parse_args(argv)
+    try:
+        store = Store(args.database)
+    except Exception as err:  # a bad URL or an unreachable server: say which, in one line
+        print(f"error: cannot open the database {args.database or ''}: {err}".replace("  ", " "), file=sys.stderr)
+        return 1
+    try:
+        return COMMANDS[args.command](args, store)
+    except AddressNotFound as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except (TracingError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()

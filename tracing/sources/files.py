@@ -1,0 +1,278 @@
+"""File importers: CSV exports turned into transfer tables, exactly and with line-numbered errors.
+
+Three formats:
+
+``generic-csv``
+    Header ``chain,tx_hash,index,block,timestamp,from,to,asset,contract,decimals,amount``;
+    timestamp as ISO 8601 (UTC unless an offset is given) or Unix seconds; amount
+    in token units as a decimal string; contract empty for the native coin.
+``tronscan-csv``
+    TronScan's token-transfer export (``transaction_id,block,block_ts,from_address,
+    to_address,confirmed,contractRet,quant``). The export does not name the token:
+    it is USDT-TRC20 unless ``asset``/``contract`` say otherwise; decimals are the
+    token's (known, given, or the most common number of fraction digits of ``quant``).
+    The export mixes in other tokens' transfers, printed with their own decimals:
+    rows whose ``quant`` has another number of fraction digits are skipped, as are
+    unconfirmed or failed transfers; every skipped row is reported with its reason.
+``etherscan-csv``
+    Etherscan's token-transfer export (``Txhash,UnixTimestamp,DateTime,From,To,Value,
+    ContractAddress,TokenName,TokenSymbol``), values with thousands separators.
+    Decimals come from ``decimals``, else from the known tokens, else the largest
+    number of fraction digits seen for the contract.
+"""
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tracing.errors import ImportFormatError, InvalidAddress
+from tracing.model import Chain, TransferTable, normalize_address
+from tracing.model.transfer import NATIVE, Asset, parse_units
+
+__all__ = ["FORMATS", "ImportResult", "read_transfers"]
+
+GENERIC_COLUMNS = ("chain", "tx_hash", "index", "block", "timestamp", "from", "to", "asset", "contract", "decimals", "amount")
+TRONSCAN_COLUMNS = ("transaction_id", "block", "block_ts", "from_address", "to_address", "confirmed", "contractRet", "quant")
+ETHERSCAN_COLUMNS = ("Txhash", "UnixTimestamp", "From", "To", "Value", "ContractAddress", "TokenSymbol")
+USDT_TRC20 = ("USDT", "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t")
+# Decimals published by the token contracts themselves (their `decimals()`), for exports that omit them.
+KNOWN_DECIMALS = {
+    (Chain.TRON, "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"): 6,
+    (Chain.ETHEREUM, "0xdac17f958d2ee523a2206206994597c13d831ec7"): 6,
+    (Chain.ETHEREUM, "0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48"): 6,
+}
+
+
+@dataclass
+class ImportResult:
+    """What a file held: one table per chain, and the rows skipped with why."""
+
+    tables: dict[Chain, TransferTable]
+    rows: int
+    skipped: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return sum(len(t) for t in self.tables.values())
+
+
+class _Columns:
+    """Rows gathered column by column, per chain."""
+
+    def __init__(self):
+        self.by_chain: dict[Chain, dict[str, list]] = {}
+        self.seen: set[tuple[Chain, str, int]] = set()
+        self.rows = 0
+
+    def add(self, chain: Chain, tx_hash, index, block, timestamp, sender, receiver, asset: Asset, amount: int) -> None:
+        self.rows += 1
+        key = (chain, tx_hash, index)
+        if key in self.seen:
+            return  # the same transfer twice in one file is one transfer
+        self.seen.add(key)
+        cols = self.by_chain.setdefault(chain, {k: [] for k in ("tx_hash", "index", "block", "timestamp", "sender",
+                                                                 "receiver", "asset", "amount")})
+        for name, value in zip(cols, (tx_hash, index, block, timestamp, sender, receiver, asset, amount)):
+            cols[name].append(value)
+
+    def tables(self) -> dict[Chain, TransferTable]:
+        return {chain: TransferTable.from_columns(chain, **cols).sorted() for chain, cols in self.by_chain.items()}
+
+
+class _Addresses:
+    """Validates addresses once each (files repeat the same few a lot)."""
+
+    def __init__(self):
+        self.cache: dict[tuple[Chain, str], str] = {}
+
+    def __call__(self, chain: Chain, text: str) -> str:
+        key = (chain, text)
+        if key not in self.cache:
+            self.cache[key] = normalize_address(text, chain)[1]
+        return self.cache[key]
+
+
+def _rows(text: str, required: tuple[str, ...], name: str) -> Iterator[tuple[int, dict]]:
+    """(line number, row) pairs of a CSV text whose header must hold ``required``."""
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise ImportFormatError(
+            f"line 1: not a {name} file: missing column(s) {', '.join(missing)} (header has: {', '.join(header) or 'nothing'})"
+        )
+    reader.fieldnames = header
+    for row in reader:
+        yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k is not None}
+
+
+def _timestamp(text: str) -> int:
+    """Unix seconds from Unix seconds or ISO 8601 (naive means UTC)."""
+    if text.isdigit():
+        return int(text)
+    try:
+        when = datetime.fromisoformat(text.replace("/", "-"))
+    except ValueError:
+        raise ValueError(f"timestamp {text!r} is neither Unix seconds nor ISO 8601 (e.g. 2025-07-29T10:00:00Z)") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return int(when.timestamp())
+
+
+def _integer(text: str, column: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"column {column}: {text!r} is not a whole number") from None
+    if value < 0:
+        raise ValueError(f"column {column}: {value} is negative")
+    return value
+
+
+def _fraction_digits(text: str) -> int:
+    return len(text.partition(".")[2])
+
+
+def _is_plain_decimal(text: str) -> bool:
+    whole, _, frac = text.partition(".")
+    return whole.isdigit() and (frac == "" or frac.isdigit())
+
+
+def _generic(text: str, out: _Columns, addresses: _Addresses, options: dict) -> None:
+    for line, row in _rows(text, GENERIC_COLUMNS, "generic-csv"):
+        try:
+            chain = Chain.parse(row["chain"])
+            decimals = _integer(row["decimals"], "decimals")
+            asset = Asset(row["asset"] or "?", _contract(chain, row["contract"], addresses), decimals)
+            out.add(
+                chain,
+                _tx_hash(chain, row["tx_hash"]),
+                _integer(row["index"] or "0", "index"),
+                _integer(row["block"] or "0", "block"),
+                _timestamp(row["timestamp"]),
+                addresses(chain, row["from"]),
+                addresses(chain, row["to"]),
+                asset,
+                parse_units(row["amount"], decimals),
+            )
+        except (ValueError, InvalidAddress) as err:
+            raise ImportFormatError(f"line {line}: {err}") from err
+
+
+def _contract(chain: Chain, text: str, addresses: _Addresses) -> str:
+    return addresses(chain, text) if text and text.lower() != NATIVE else NATIVE
+
+
+def _tx_hash(chain: Chain, text: str) -> str:
+    if not text:
+        raise ValueError("column tx_hash is empty")
+    return text.lower() if chain in (Chain.ETHEREUM, Chain.TRON, Chain.BITCOIN) else text
+
+
+def _tronscan(text: str, out: _Columns, addresses: _Addresses, options: dict) -> list[str]:
+    symbol = options.get("asset") or USDT_TRC20[0]
+    contract = options.get("contract") or (USDT_TRC20[1] if not options.get("asset") else "")
+    if not contract:
+        raise ImportFormatError("a TronScan export does not name its token: give --contract with --asset")
+    contract = _contract(Chain.TRON, contract, addresses)
+    rows = list(_rows(text, TRONSCAN_COLUMNS, "tronscan-csv"))
+    decimals = options.get("decimals")
+    if decimals is None:
+        digits = Counter(_fraction_digits(r["quant"]) for _, r in rows if "." in r["quant"])
+        decimals = KNOWN_DECIMALS.get((Chain.TRON, contract), digits.most_common(1)[0][0] if digits else 0)
+    asset = Asset(symbol, contract, int(decimals))
+    skipped = []
+    for line, row in rows:
+        if row["confirmed"].lower() != "true" or row["contractRet"].upper() != "SUCCESS":
+            skipped.append(f"line {line}: not a confirmed successful transfer ({row['contractRet'] or 'no status'})")
+            continue
+        quant = row["quant"]
+        if not _is_plain_decimal(quant) or ("." in quant and _fraction_digits(quant) != asset.decimals):
+            skipped.append(f"line {line}: amount {quant} is not written with {symbol}'s {asset.decimals} decimals: "
+                           "another token's transfer")
+            continue
+        try:
+            out.add(
+                Chain.TRON,
+                _tx_hash(Chain.TRON, row["transaction_id"]),
+                0,
+                _integer(row["block"], "block"),
+                _timestamp(row["block_ts"]),
+                addresses(Chain.TRON, row["from_address"]),
+                addresses(Chain.TRON, row["to_address"]),
+                asset,
+                parse_units(row["quant"], asset.decimals),
+            )
+        except (ValueError, InvalidAddress) as err:
+            raise ImportFormatError(f"line {line}: {err}") from err
+    return skipped
+
+
+def _etherscan(text: str, out: _Columns, addresses: _Addresses, options: dict) -> None:
+    rows = list(_rows(text, ETHERSCAN_COLUMNS, "etherscan-csv"))
+    digits: dict[str, int] = {}
+    for _, row in rows:
+        contract = row["ContractAddress"].lower()
+        digits[contract] = max(digits.get(contract, 0), _fraction_digits(row["Value"]))
+    per_tx: dict[str, int] = {}
+    for line, row in rows:
+        try:
+            contract = _contract(Chain.ETHEREUM, row["ContractAddress"], addresses)
+            decimals = options.get("decimals")
+            if decimals is None:
+                decimals = KNOWN_DECIMALS.get((Chain.ETHEREUM, contract), digits[row["ContractAddress"].lower()])
+            asset = Asset(row["TokenSymbol"] or "?", contract, int(decimals))
+            tx_hash = _tx_hash(Chain.ETHEREUM, row["Txhash"])
+            index = per_tx[tx_hash] = per_tx.get(tx_hash, -1) + 1  # the export has no log index: order within tx
+            out.add(
+                Chain.ETHEREUM,
+                tx_hash,
+                index,
+                _integer(row.get("Blockno") or "0", "Blockno"),
+                _timestamp(row["UnixTimestamp"]),
+                addresses(Chain.ETHEREUM, row["From"]),
+                addresses(Chain.ETHEREUM, row["To"]),
+                asset,
+                parse_units(row["Value"], asset.decimals),
+            )
+        except (ValueError, InvalidAddress) as err:
+            raise ImportFormatError(f"line {line}: {err}") from err
+
+
+FORMATS: dict[str, Callable] = {"generic-csv": _generic, "tronscan-csv": _tronscan, "etherscan-csv": _etherscan}
+
+
+def read_transfers(path: str | Path, fmt: str = "generic-csv", **options) -> ImportResult:
+    """Read a file of transfers into tables, one per chain.
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file.
+    fmt : str
+        One of :data:`FORMATS`.
+    **options
+        ``asset``, ``contract``, ``decimals`` for exports that do not carry them.
+
+    Raises
+    ------
+    ImportFormatError
+        The file is missing, empty, not text, or a row is wrong (the message names the line).
+    """
+    if fmt not in FORMATS:
+        raise ImportFormatError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise ImportFormatError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise ImportFormatError(f"{path}: not a UTF-8 text file") from None
+    if not text.strip():
+        raise ImportFormatError(f"{path}: the file is empty")
+    out = _Columns()
+    skipped = FORMATS[fmt](text, out, _Addresses(), options) or []
+    return ImportResult(out.tables(), out.rows + len(skipped), skipped)
