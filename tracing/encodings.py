@@ -9,14 +9,14 @@ import hashlib
 from Crypto.Hash import keccak
 
 __all__ = [
-    "b58encode",
-    "b58decode",
-    "b58check_encode",
     "b58check_decode",
+    "b58check_encode",
+    "b58decode",
+    "b58encode",
     "bech32_decode",
     "bech32_encode",
-    "keccak256",
     "eip55",
+    "keccak256",
 ]
 
 B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
@@ -130,7 +130,7 @@ def bech32_decode(text: str) -> tuple[str, int, bytes, str]:
 def bech32_encode(hrp: str, version: int, program: bytes) -> str:
     """Encode a segwit address (bech32 for v0, bech32m otherwise)."""
     const = _BECH32_CONST["bech32" if version == 0 else "bech32m"]
-    data = [version] + _convertbits(program, 8, 5, True)
+    data = [version, *_convertbits(program, 8, 5, True)]
     polymod = _polymod(_hrp_expand(hrp) + data + [0] * 6) ^ const
     checksum = [(polymod >> 5 * (5 - i)) & 31 for i in range(6)]
     return hrp + "1" + "".join(_BECH32_CHARSET[d] for d in data + checksum)

@@ -5,14 +5,14 @@ layer maps these to alerts and HTTP statuses in one place each.
 """
 
 __all__ = [
-    "TracingError",
-    "InvalidAddress",
-    "BadParameters",
     "AddressNotFound",
-    "NoFlowPath",
+    "BadParameters",
     "ImportFormatError",
-    "SourceUnavailable",
+    "InvalidAddress",
+    "NoFlowPath",
     "RateLimited",
+    "SourceUnavailable",
+    "TracingError",
 ]
 
 

@@ -15,7 +15,7 @@ from tracing.scoring import ScoreReport, score_tables
 from tracing.scoring.hiding import pass_through_links
 from tracing.store import Store
 
-__all__ = ["score_address", "pass_through_context"]
+__all__ = ["pass_through_context", "score_address"]
 
 
 def pass_through_context(store: Store, chain: Chain, own: TransferTable, params: Parameters) -> TransferTable:
@@ -40,12 +40,18 @@ def pass_through_context(store: Store, chain: Chain, own: TransferTable, params:
         seen_fwd |= receivers
         times = context.timestamp[np.concatenate([back_rows, fwd_rows])]
         extra = store.transfers_where(
-            chain, senders=receivers, receivers=senders, since=int(times.min()) - window, until=int(times.max()) + window
+            chain,
+            senders=receivers,
+            receivers=senders,
+            since=int(times.min()) - window,
+            until=int(times.max()) + window,
         )
         if not len(extra):
             break
         known = set(zip(context.tx_hash.tolist(), context.index.tolist()))
-        fresh = np.array([(h, i) not in known for h, i in zip(extra.tx_hash.tolist(), extra.index.tolist())], dtype=bool)
+        fresh = np.array(
+            [(h, i) not in known for h, i in zip(extra.tx_hash.tolist(), extra.index.tolist())], dtype=bool
+        )
         context = TransferTable.concat([context, extra.take(fresh)]).sorted()
         links = pass_through_links(context, tolerance=params.hiding_tolerance, window=window)
         linked_new = (links.pred >= 0) | (links.succ >= 0)

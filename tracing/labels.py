@@ -16,7 +16,7 @@ import numpy as np
 from tracing.errors import ImportFormatError, InvalidAddress
 from tracing.model import Chain, normalize_address
 
-__all__ = ["Label", "LabelIndex", "CATEGORIES", "EXIT_CATEGORIES", "load_sanctions_file"]
+__all__ = ["CATEGORIES", "EXIT_CATEGORIES", "Label", "LabelIndex", "load_sanctions_file"]
 
 CATEGORIES = ("sanctioned", "exchange", "mixer", "bridge", "scam", "hack", "victim", "service", "other")
 EXIT_CATEGORIES = ("exchange", "mixer", "bridge")
@@ -60,13 +60,21 @@ class LabelIndex:
     def sources(self, chain: Chain, category: str) -> list[str]:
         """Names of the lists that label addresses of ``category`` on ``chain``."""
         return sorted(
-            {lb.source for (c, _), labels in self._by_key.items() if c == chain for lb in labels if lb.category == category}
+            {
+                lb.source
+                for (c, _), labels in self._by_key.items()
+                if c == chain
+                for lb in labels
+                if lb.category == category
+            }
         )
 
     def addresses(self, chain: Chain, category: str | None = None) -> np.ndarray:
         """Sorted array of labelled addresses on ``chain`` (of one category, if given)."""
         found = {
-            a for (c, a), labels in self._by_key.items() if c == chain and any(category in (None, lb.category) for lb in labels)
+            a
+            for (c, a), labels in self._by_key.items()
+            if c == chain and any(category in (None, lb.category) for lb in labels)
         }
         return np.array(sorted(found), dtype=str)
 

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, fields, replace
 
 from tracing.errors import BadParameters
 
-__all__ = ["Parameters", "COEFFICIENTS", "FIELDS", "VALUE_METHODS"]
+__all__ = ["COEFFICIENTS", "FIELDS", "VALUE_METHODS", "Parameters"]
 
 COEFFICIENTS = ("value_coefficient", "transfers_coefficient", "hiding_coefficient", "relation_coefficient")
 VALUE_METHODS = ("zscore", "robust")

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from tracing.model import Chain, TransferTable
 from tracing.model.transfer import Asset
 
-__all__ = ["make_table", "USDT_TRON"]
+__all__ = ["USDT_TRON", "make_table"]
 
 USDT_TRON = Asset("USDT", "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", 6)
 

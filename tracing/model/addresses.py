@@ -16,7 +16,7 @@ import re
 from tracing.encodings import b58check_decode, b58check_encode, b58decode, bech32_decode, eip55
 from tracing.errors import InvalidAddress
 
-__all__ = ["Chain", "detect_chain", "normalize_address", "display_address", "EXPECTED"]
+__all__ = ["EXPECTED", "Chain", "detect_chain", "display_address", "normalize_address"]
 
 
 class Chain(enum.StrEnum):
@@ -163,7 +163,9 @@ def normalize_address(text: str, chain: "Chain | str | None" = None) -> tuple[Ch
         return chain, _VALIDATORS[chain](text)
     except ValueError as err:
         shown = text if text else "(empty)"
-        raise InvalidAddress(f"{shown!r} is not a valid {chain.value} address: {err}. Expected {EXPECTED[chain]}") from err
+        raise InvalidAddress(
+            f"{shown!r} is not a valid {chain.value} address: {err}. Expected {EXPECTED[chain]}"
+        ) from err
 
 
 def display_address(chain: "Chain | str", address: str) -> str:

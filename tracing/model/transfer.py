@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from tracing.model.addresses import Chain
 
-__all__ = ["Asset", "Transfer", "NATIVE", "format_units", "parse_units"]
+__all__ = ["NATIVE", "Asset", "Transfer", "format_units", "parse_units"]
 
 NATIVE = "native"
 

@@ -6,7 +6,7 @@ from tracing.model import TransferTable
 from tracing.params import Parameters
 from tracing.scoring.result import EVIDENCE_LIMIT, TestResult
 
-__all__ = ["frequent_transfers", "close_pairs"]
+__all__ = ["close_pairs", "frequent_transfers"]
 
 
 def close_pairs(timestamps: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:

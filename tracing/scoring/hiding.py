@@ -12,6 +12,7 @@ Linking is one sort and two binary searches over the whole table; chains are
 walked one hop at a time over all rows at once.
 """
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +22,7 @@ from tracing.model.transfer import format_units
 from tracing.params import Parameters
 from tracing.scoring.result import EVIDENCE_LIMIT, TestResult
 
-__all__ = ["Links", "pass_through_links", "hiding_through_intermediaries"]
+__all__ = ["Links", "hiding_through_intermediaries", "pass_through_links"]
 
 _PAIR_CHUNK = 4_000_000  # candidate pairs examined at once: bounds memory on hubs
 
@@ -79,7 +80,7 @@ def pass_through_links(table: TransferTable, *, tolerance: float, window: int) -
     edges = np.unique(np.concatenate([[0], cuts, [len(lo)]]))
     found_r, found_s = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
     # Candidate ranges are walked in chunks so a hub with many equal amounts cannot exhaust memory.
-    for a, b in zip(edges[:-1], edges[1:]):
+    for a, b in itertools.pairwise(edges):
         i, j = _expand(lo[a:b], hi[a:b])
         r, s = live[i + a], live[out_order[j]]
         dt = table.timestamp[s] - table.timestamp[r]
@@ -199,8 +200,8 @@ def hiding_through_intermediaries(context: TransferTable, address: str, params: 
     else:
         explanation = f"No transfer passes through an intermediary unchanged within {params.time_difference:,} s."
     evidence = {
-        "riding_count": int(len(riding)),
-        "chain_count": int(len(pick)),
+        "riding_count": len(riding),
+        "chain_count": len(pick),
         "origins": origins,
         "intermediaries": intermediaries,
         "chains": chains,

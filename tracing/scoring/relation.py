@@ -26,7 +26,7 @@ def _counterparty_summary(table: TransferTable, rows: np.ndarray, parties: np.nd
         out.append(
             {
                 "address": display_address(chain, address),
-                "transfers": int(len(sel)),
+                "transfers": len(sel),
                 "volume": {
                     table.assets[a].symbol: round(float(table.value[sel][table.asset[sel] == a].sum()), 6)
                     for a in np.unique(table.asset[sel])
@@ -77,13 +77,13 @@ def relation_to_listed(
                 {
                     "via": display_address(chain, str(second_hop.addresses[m])),
                     "listed": [display_address(chain, str(second_hop.addresses[f])) for f in np.unique(far)],
-                    "transfers": int(len(sel)),
+                    "transfers": len(sel),
                 }
             )
     evidence = {
         "listed": bool(own),
         "listings": [lb.to_dict() for lb in own],
-        "direct_count": int(len(direct)),
+        "direct_count": len(direct),
         "direct": _counterparty_summary(table, direct, other[direct], labels, chain),
         "indirect": indirect,
     }

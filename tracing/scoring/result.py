@@ -7,7 +7,7 @@ import numpy as np
 from tracing.model import TransferTable, display_address
 from tracing.model.transfer import format_units
 
-__all__ = ["TestResult", "transfer_evidence", "EVIDENCE_LIMIT"]
+__all__ = ["EVIDENCE_LIMIT", "TestResult", "transfer_evidence"]
 
 EVIDENCE_LIMIT = 50
 """Most evidence items listed per test; the counts always cover everything."""

@@ -10,7 +10,7 @@ from tracing.model import TransferTable
 from tracing.params import Parameters
 from tracing.scoring.result import EVIDENCE_LIMIT, TestResult, transfer_evidence
 
-__all__ = ["zscores", "unusual_values"]
+__all__ = ["unusual_values", "zscores"]
 
 _MAD_TO_SIGMA = 1.4826  # MAD of a normal distribution times this is its standard deviation
 
@@ -98,7 +98,7 @@ def unusual_values(table: TransferTable, params: Parameters) -> TestResult:
     else:
         explanation = f"No amount is unusual among {n} transfers."
     evidence = {
-        "flagged_count": int(len(rows)),
+        "flagged_count": len(rows),
         "assets": assets,
         "transfers": transfer_evidence(table, worst, z=z),
     }

@@ -20,6 +20,7 @@ one seeded generator, so every run builds the same world, in milliseconds.
 """
 
 import hashlib
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +30,7 @@ from tracing.labels import Label
 from tracing.model import Chain, TransferTable
 from tracing.model.transfer import Asset
 
-__all__ = ["DemoWorld", "build_demo", "demo_address", "KEY_ACTORS", "SOURCE"]
+__all__ = ["KEY_ACTORS", "SOURCE", "DemoWorld", "build_demo", "demo_address"]
 
 SOURCE = "demo"
 SEED = 20250301
@@ -47,7 +48,12 @@ SOL = Asset("SOL", "native", 9)
 # Real entries of the OFAC SDN list (../shared/data/ofac), written here as facts.
 OFAC_FACTS = (
     (Chain.TRON, "TX5GV4DyfxNB3rPkzZJhmqZ1efVmL4rEqG", "Task Force Rusich", "RUSSIA-EO14024; listed 2022-09-15"),
-    (Chain.TRON, "TFwjPScaJRCbSWVAywE1S1WgaUgSnyYUbD", "GARANTEX EUROPE OU", "CYBER4; RUSSIA-EO14024; listed 2022-04-05"),
+    (
+        Chain.TRON,
+        "TFwjPScaJRCbSWVAywE1S1WgaUgSnyYUbD",
+        "GARANTEX EUROPE OU",
+        "CYBER4; RUSSIA-EO14024; listed 2022-04-05",
+    ),
     (Chain.TRON, "TMStbg5fgb4uTV7fK1gEYF9hKAzP3siPsG", "WANG, Jiantong", "ILLICIT-DRUGS-EO14059; listed 2023-10-03"),
     (Chain.ETHEREUM, "0x098b716b8aaf21512996dc57eb0615e2383e2f96", "Lazarus Group", "DPRK3; listed 2019-09-13"),
     (Chain.BITCOIN, "12QtD5BFwRsdNsAZY76UVE1xyCGNTojH9h", "YAN, Xiaobing", "SDNTK; listed 2019-08-21"),
@@ -116,7 +122,9 @@ class _Ledger:
         amount = [a for p in self.parts for a in p["amount"]]
         asset = [a for p in self.parts for a in p["asset"]]
         prefix = "0x" if self.chain is Chain.ETHEREUM else ""
-        tx_hash = [prefix + hashlib.sha256(f"demo:{self.chain.value}:{i}".encode()).hexdigest() for i in range(len(sender))]
+        tx_hash = [
+            prefix + hashlib.sha256(f"demo:{self.chain.value}:{i}".encode()).hexdigest() for i in range(len(sender))
+        ]
         block = GENESIS[self.chain] + (timestamp - START) // BLOCK_SECONDS[self.chain]
         return TransferTable.from_columns(
             self.chain,
@@ -137,8 +145,16 @@ def _units(values: np.ndarray, asset: Asset, digits: int = 2) -> list[int]:
     return [int(c) * 10 ** (asset.decimals - digits) for c in cents]
 
 
-def _ordinary(ledger: _Ledger, rng: np.random.Generator, wallets: list[str], hubs: list[str], n: int, asset: Asset,
-              median: float, days: int = 180) -> None:
+def _ordinary(
+    ledger: _Ledger,
+    rng: np.random.Generator,
+    wallets: list[str],
+    hubs: list[str],
+    n: int,
+    asset: Asset,
+    median: float,
+    days: int = 180,
+) -> None:
     """``n`` heavy-tailed transfers among ``wallets`` and between them and the ``hubs`` (exchanges)."""
     pool = np.array(wallets + hubs)
     weights = np.r_[np.full(len(wallets), 1.0), np.full(len(hubs), 0.15 * len(wallets) / max(len(hubs), 1))]
@@ -147,7 +163,7 @@ def _ordinary(ledger: _Ledger, rng: np.random.Generator, wallets: list[str], hub
     dst = rng.choice(len(pool), n, p=weights)
     dst = np.where(dst == src, (dst + 1) % len(wallets), dst)  # nobody pays themselves
     times = START + np.sort(rng.integers(0, days * DAY, n))
-    values = np.maximum(median * rng.lognormal(0.0, 1.3, n), 10.0 ** -2)
+    values = np.maximum(median * rng.lognormal(0.0, 1.3, n), 10.0**-2)
     ledger.add(pool[src], pool[dst], times, _units(values, asset), asset)
 
 
@@ -166,7 +182,7 @@ def _tron_story(ledger: _Ledger, rng: np.random.Generator, cast: dict[str, str])
         hops = [thief] + [cast[f"mule_{k + 1}_{h + 1}"] for h in range(MULES_PER_CHAIN)] + [cast[f"deposit_{k + 1}"]]
         when = t + 20 * 60 + 90 * k
         amount = parts[k] * one
-        for a, b in zip(hops, hops[1:]):
+        for a, b in itertools.pairwise(hops):
             ledger.add([a], [b], [when], [amount], USDT)
             when += int(rng.integers(3 * 60, 12 * 60))
             amount -= one  # one USDT kept at each hop, as if for fees
@@ -242,8 +258,11 @@ def build_demo(seed: int = SEED) -> DemoWorld:
     _tron_story(tron, rng, cast)
     tables = {Chain.TRON: tron.table()}
     hubs = {}
-    for chain, coins, median in ((Chain.ETHEREUM, (ETH, USDC), (1.5, 900.0)), (Chain.BITCOIN, (BTC,), (0.05,)),
-                                 (Chain.SOLANA, (SOL,), (12.0,))):
+    for chain, coins, median in (
+        (Chain.ETHEREUM, (ETH, USDC), (1.5, 900.0)),
+        (Chain.BITCOIN, (BTC,), (0.05,)),
+        (Chain.SOLANA, (SOL,), (12.0,)),
+    ):
         ledger = _Ledger(chain)
         names = [f"wallet_{i}" for i in range(40)]
         addresses = [demo_address(chain, n) for n in names]

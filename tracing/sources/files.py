@@ -35,8 +35,29 @@ from tracing.model.transfer import NATIVE, Asset, parse_units
 
 __all__ = ["FORMATS", "ImportResult", "read_transfers"]
 
-GENERIC_COLUMNS = ("chain", "tx_hash", "index", "block", "timestamp", "from", "to", "asset", "contract", "decimals", "amount")
-TRONSCAN_COLUMNS = ("transaction_id", "block", "block_ts", "from_address", "to_address", "confirmed", "contractRet", "quant")
+GENERIC_COLUMNS = (
+    "chain",
+    "tx_hash",
+    "index",
+    "block",
+    "timestamp",
+    "from",
+    "to",
+    "asset",
+    "contract",
+    "decimals",
+    "amount",
+)
+TRONSCAN_COLUMNS = (
+    "transaction_id",
+    "block",
+    "block_ts",
+    "from_address",
+    "to_address",
+    "confirmed",
+    "contractRet",
+    "quant",
+)
 ETHERSCAN_COLUMNS = ("Txhash", "UnixTimestamp", "From", "To", "Value", "ContractAddress", "TokenSymbol")
 USDT_TRC20 = ("USDT", "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t")
 # Decimals published by the token contracts themselves (their `decimals()`), for exports that omit them.
@@ -73,8 +94,9 @@ class _Columns:
         if key in self.seen:
             return  # the same transfer twice in one file is one transfer
         self.seen.add(key)
-        cols = self.by_chain.setdefault(chain, {k: [] for k in ("tx_hash", "index", "block", "timestamp", "sender",
-                                                                 "receiver", "asset", "amount")})
+        cols = self.by_chain.setdefault(
+            chain, {k: [] for k in ("tx_hash", "index", "block", "timestamp", "sender", "receiver", "asset", "amount")}
+        )
         for name, value in zip(cols, (tx_hash, index, block, timestamp, sender, receiver, asset, amount)):
             cols[name].append(value)
 
@@ -116,7 +138,9 @@ def _timestamp(text: str) -> int:
     try:
         when = datetime.fromisoformat(text.replace("/", "-"))
     except ValueError:
-        raise ValueError(f"timestamp {text!r} is neither Unix seconds nor ISO 8601 (e.g. 2025-07-29T10:00:00Z)") from None
+        raise ValueError(
+            f"timestamp {text!r} is neither Unix seconds nor ISO 8601 (e.g. 2025-07-29T10:00:00Z)"
+        ) from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return int(when.timestamp())
@@ -191,8 +215,10 @@ def _tronscan(text: str, out: _Columns, addresses: _Addresses, options: dict) ->
             continue
         quant = row["quant"]
         if not _is_plain_decimal(quant) or ("." in quant and _fraction_digits(quant) != asset.decimals):
-            skipped.append(f"line {line}: amount {quant} is not written with {symbol}'s {asset.decimals} decimals: "
-                           "another token's transfer")
+            skipped.append(
+                f"line {line}: amount {quant} is not written with {symbol}'s {asset.decimals} decimals: "
+                "another token's transfer"
+            )
             continue
         try:
             out.add(

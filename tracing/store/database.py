@@ -17,7 +17,7 @@ from tracing.model import Chain, TransferTable
 from tracing.model.transfer import Asset
 from tracing.store.schema import labels, transfers
 
-__all__ = ["Store", "database_url", "DEFAULT_URL"]
+__all__ = ["DEFAULT_URL", "Store", "database_url"]
 
 DEFAULT_URL = "sqlite:///instance/tracing.db"
 _MIGRATIONS = Path(__file__).parent / "migrations"
@@ -137,7 +137,10 @@ class Store:
         """Transfers sent by any of ``senders`` or received by any of ``receivers``, in a time range."""
         chain = Chain.parse(chain)
         conditions = []
-        for column, values in ((transfers.c.sender, sorted(set(senders))), (transfers.c.receiver, sorted(set(receivers)))):
+        for column, values in (
+            (transfers.c.sender, sorted(set(senders))),
+            (transfers.c.receiver, sorted(set(receivers))),
+        ):
             conditions += [column.in_(values[i : i + _IN_CHUNK]) for i in range(0, len(values), _IN_CHUNK)]
         if not conditions:
             return TransferTable.empty(chain)
@@ -193,7 +196,9 @@ class Store:
         if not rows:
             return 0
         dialect = sqlite if self.engine.dialect.name == "sqlite" else postgresql
-        insert = dialect.insert(labels).on_conflict_do_nothing(index_elements=["chain", "address", "category", "source"])
+        insert = dialect.insert(labels).on_conflict_do_nothing(
+            index_elements=["chain", "address", "category", "source"]
+        )
         count = sa.select(sa.func.count()).select_from(labels)
         with self.engine.begin() as conn:
             before = conn.execute(count).scalar_one()
@@ -202,7 +207,9 @@ class Store:
 
     def label_index(self, chain: Chain | str | None = None) -> LabelIndex:
         """All labels (of one chain, if given) as an in-memory index."""
-        query = sa.select(labels.c.chain, labels.c.address, labels.c.name, labels.c.category, labels.c.source, labels.c.detail)
+        query = sa.select(
+            labels.c.chain, labels.c.address, labels.c.name, labels.c.category, labels.c.source, labels.c.detail
+        )
         if chain is not None:
             query = query.where(labels.c.chain == Chain.parse(chain).value)
         with self.engine.connect() as conn:

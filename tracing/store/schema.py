@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-__all__ = ["metadata", "transfers", "labels", "users"]
+__all__ = ["labels", "metadata", "transfers", "users"]
 
 metadata = sa.MetaData()
 

@@ -9,10 +9,10 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 
 from dotenv import load_dotenv
 
+from tracing.cli.render import render_report
 from tracing.errors import AddressNotFound, TracingError
 from tracing.investigate import score_address
 from tracing.labels import load_sanctions_file
@@ -21,7 +21,7 @@ from tracing.sources import demo
 from tracing.sources.files import FORMATS, read_transfers
 from tracing.store import Store
 
-__all__ = ["main", "build_parser", "render_report"]
+__all__ = ["build_parser", "command", "main"]
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Store], int]] = {}
 
@@ -110,47 +110,6 @@ def cmd_sanctions(args: argparse.Namespace, store: Store) -> int:
     new = store.add_labels(labels)
     print(f"{len(labels)} listed addresses read ({new} new); {skipped} entries on chains not supported were skipped")
     return 0
-
-
-def render_report(report: dict) -> str:
-    """A readable text version of a score document (what ``score`` prints without --json)."""
-    lines = [
-        f"{report['address']} ({report['chain']})",
-        f"Danger score: {report['final_score']:.1f} / 100  -  {report['transfers_analysed']} transfers analysed "
-        f"from {report['data_source']}",
-        "",
-    ]
-    coefficients = {name: report["parameters"][f"{name}_coefficient"] for name in report["tests"]}
-    for name, test in report["tests"].items():
-        lines.append(f"[{name}] {test['score']:.1f}  (weight {coefficients[name]})")
-        lines.append(f"    {test['explanation']}")
-        lines += [f"    - {item}" for item in _evidence_lines(name, test["evidence"])]
-    return "\n".join(lines)
-
-
-def _when(ts: int) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M")
-
-
-def _evidence_lines(name: str, evidence: dict, limit: int = 5) -> list[str]:
-    if name == "hiding":
-        return [
-            f"{c['amount_sent']} {c['asset']} from {c['origin']} via {' -> '.join(c['intermediaries'])} "
-            f"to {c['destination']} ({_when(c['start'])})"
-            for c in evidence.get("chains", [])[:limit]
-        ]
-    if name == "relation":
-        return [
-            f"{e['address']}: {', '.join(lb['name'] for lb in e['listings'])} ({e['transfers']} transfer(s))"
-            for e in evidence.get("direct", [])[:limit]
-        ] + [f"via {e['via']}: dealt with {', '.join(e['listed'])}" for e in evidence.get("indirect", [])[:limit]]
-    if name == "transfers":
-        return [
-            f"{b['transfers']} {b['direction']} transfers {_when(b['start'])} to {_when(b['end'])}"
-            for b in evidence.get("bursts", [])[:limit]
-        ]
-    rows = evidence.get("transfers", [])[:limit]
-    return [f"{_when(t['timestamp'])} {t['amount']} {t['asset']} {t['from']} -> {t['to']}" for t in rows]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
