@@ -48,10 +48,15 @@ def parse_units(text: str, decimals: int) -> int:
         raise ValueError(f"{text!r} is not a finite number")
     if number < 0:
         raise ValueError(f"{text!r} is negative")
-    scaled = number.scaleb(decimals)
-    if scaled != scaled.to_integral_value():
+    _sign, digits, exponent = number.as_tuple()  # exact: no context precision involved
+    mantissa = int("".join(map(str, digits)) or "0")
+    shift = exponent + decimals
+    if shift >= 0:
+        return mantissa * 10**shift
+    whole, rest = divmod(mantissa, 10**-shift)
+    if rest:
         raise ValueError(f"{text!r} has more than {decimals} decimal places")
-    return int(scaled)
+    return whole
 
 
 def format_units(amount: int, decimals: int) -> str:

@@ -109,6 +109,7 @@ class Store:
             return conn.execute(count).scalar_one() - before
 
     def _table(self, chain: Chain, rows: Sequence) -> TransferTable:
+        """Rows of the transfer columns as a table in canonical time order."""
         return TransferTable.from_columns(
             chain,
             tx_hash=[r[0] for r in rows],
@@ -119,7 +120,7 @@ class Store:
             receiver=[r[5] for r in rows],
             asset=[Asset(r[6], r[7], r[8]) for r in rows],
             amount=[int(r[9]) for r in rows],
-        )
+        ).sorted()
 
     def transfers_of(self, chain: Chain | str, address: str) -> TransferTable:
         """Every stored transfer sent or received by ``address``."""

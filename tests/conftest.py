@@ -1,0 +1,69 @@
+"""Shared fixtures: temporary stores, the real public data folder, the PostgreSQL server."""
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tracing.store import Store
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip with ``reason`` on a user's machine; on CI (``CI`` set) the missing piece is an error."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI must run this test)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """../shared/data, the team's real public data; tests that need it skip when it is absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real data folder {SHARED_DATA} is absent")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    """An empty store on a temporary SQLite file."""
+    s = Store(f"sqlite:///{tmp_path / 'test.db'}")
+    yield s
+    s.close()
+
+
+def _postgres_schema_url() -> str:
+    """A fresh schema on the test PostgreSQL server (skips when none answers)."""
+    try:
+        engine = sa.create_engine(PG_URL)
+        with engine.connect() as conn:
+            conn.execute(sa.text("select 1"))
+    except Exception as err:  # any connection failure means: no server here
+        skip_or_fail(f"no PostgreSQL at {PG_URL}: {type(err).__name__}")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"create schema {schema}"))
+    engine.dispose()
+    return schema
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_store(request, tmp_path) -> Store:
+    """The same tests on SQLite and, when a server answers at 127.0.0.1:5432, on PostgreSQL."""
+    if request.param == "sqlite":
+        s = Store(f"sqlite:///{tmp_path / 'test.db'}")
+        yield s
+        s.close()
+        return
+    schema = _postgres_schema_url()
+    s = Store(f"{PG_URL}?options=-csearch_path%3D{schema}")
+    yield s
+    s.close()
+    engine = sa.create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"drop schema {schema} cascade"))
+    engine.dispose()

@@ -1,0 +1,96 @@
+"""CSV importers on real exports and on every kind of broken file."""
+
+import pytest
+
+from tracing.errors import ImportFormatError
+from tracing.model import Chain
+from tracing.sources.files import read_transfers
+
+HEADER = "chain,tx_hash,index,block,timestamp,from,to,asset,contract,decimals,amount\n"
+TREASURY = "TKHuVq1oKVruCGLvqVexFs6dawKv6fQgFs"
+OTHER = "TX5GV4DyfxNB3rPkzZJhmqZ1efVmL4rEqG"
+ETH_A, ETH_B = "0x098b716b8aaf21512996dc57eb0615e2383e2f96", "0x" + "1" * 40
+
+
+def _write(tmp_path, text, name="t.csv"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_generic_csv_is_exact_and_multi_chain(tmp_path):
+    path = _write(
+        tmp_path,
+        HEADER
+        + f"tron,AB12,0,1,2025-07-29T10:00:00Z,{TREASURY},{OTHER},USDT,TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t,6,1500.25\n"
+        + f"ethereum,0xCD,3,2,1753783200,{ETH_A},{ETH_B},ETH,,18,123456789.000000000000000001\n",
+    )
+    result = read_transfers(path)
+    tron, eth = result.tables[Chain.TRON], result.tables[Chain.ETHEREUM]
+    assert int(tron.amount[0]) == 1_500_250_000 and tron.timestamp[0] == 1753783200
+    assert tron.tx_hash[0] == "ab12"
+    assert int(eth.amount[0]) == 123456789 * 10**18 + 1 and eth.assets[0].contract == "native"
+    assert eth.index[0] == 3
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (f"tron,AB,0,1,yesterday,{TREASURY},{OTHER},USDT,,6,1", "line 2: timestamp 'yesterday'"),
+        (f"tron,AB,0,1,1,{TREASURY}x,{OTHER},USDT,,6,1", "line 2: .*not a valid tron address"),
+        (f"tron,AB,0,1,1,{TREASURY},{OTHER},USDT,,6,1.0000001", "line 2: .*more than 6 decimal places"),
+        (f"tron,AB,0,1,1,{TREASURY},{OTHER},USDT,,6,-5", "line 2: .*negative"),
+        (f"tron,AB,0,1,1,{TREASURY},{OTHER},USDT,,six,1", "line 2: column decimals"),
+        (f"dogecoin,AB,0,1,1,{TREASURY},{OTHER},USDT,,6,1", "line 2: unknown chain"),
+        (f"tron,,0,1,1,{TREASURY},{OTHER},USDT,,6,1", "line 2: column tx_hash is empty"),
+    ],
+)
+def test_generic_csv_errors_name_the_line(tmp_path, row, message):
+    with pytest.raises(ImportFormatError, match=message):
+        read_transfers(_write(tmp_path, HEADER + row + "\n"))
+
+
+def test_unreadable_files(tmp_path):
+    with pytest.raises(ImportFormatError, match="no such file"):
+        read_transfers(tmp_path / "missing.csv")
+    with pytest.raises(ImportFormatError, match="empty"):
+        read_transfers(_write(tmp_path, ""))
+    binary = tmp_path / "b.csv"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(ImportFormatError, match="UTF-8"):
+        read_transfers(binary)
+    with pytest.raises(ImportFormatError, match="missing column"):
+        read_transfers(_write(tmp_path, "a,b\n1,2\n"))
+    with pytest.raises(ImportFormatError, match="unknown format"):
+        read_transfers(_write(tmp_path, HEADER), "xlsx")
+
+
+def test_the_same_transfer_twice_in_one_file_is_one(tmp_path):
+    row = f"tron,AB,0,1,1,{TREASURY},{OTHER},USDT,,6,1\n"
+    assert len(read_transfers(_write(tmp_path, HEADER + row + row))) == 1
+
+
+def test_real_tronscan_export(shared_data):
+    result = read_transfers(shared_data / "transfers" / "tron-usdt-treasury" / "tron.csv", "tronscan-csv")
+    table = result.tables[Chain.TRON]
+    assert result.rows == 2000
+    assert len(table) + len(result.skipped) == 2000
+    assert table.assets[0].decimals == 6 and table.assets[0].symbol == "USDT"
+    # Other tokens printed with 8 or 18 decimals are set aside, each with its line and reason.
+    assert 0 < len(result.skipped) < 100 and all("decimals" in s for s in result.skipped)
+    assert (table.sender == TREASURY).sum() + (table.receiver == TREASURY).sum() >= len(table)
+
+
+def test_real_etherscan_export_with_thousands_separators(shared_data):
+    result = read_transfers(shared_data / "transfers" / "erc20-exports" / "usdc.csv", "etherscan-csv")
+    table = result.tables[Chain.ETHEREUM]
+    assert len(table) == 5000
+    usdc = next(a for a in table.assets if a.symbol == "USDC")
+    assert usdc.decimals == 6  # the contract's own decimals, not the file's fraction digits
+    row = table.tx_hash.tolist().index("0xf2422d4f829a492ced9474f8b6ba509355a110e2d2383d967b14e2fa044384a2")
+    assert int(table.amount[row]) == 459_717_400_000
+
+
+def test_tronscan_without_a_token_contract_is_refused(tmp_path):
+    with pytest.raises(ImportFormatError, match="--contract"):
+        read_transfers(_write(tmp_path, "x\n"), "tronscan-csv", asset="BTT")

@@ -1,0 +1,54 @@
+"""The investigation parameters: defaults, coercion from text, and refusals that name the field."""
+
+import pytest
+
+from tracing.errors import BadParameters
+from tracing.params import FIELDS, Parameters
+
+
+def test_defaults_are_the_original_systems():
+    p = Parameters()
+    assert (p.minimum_threshold, p.maximum_threshold, p.time_difference) == (-2.0, 3.0, 13000)
+    assert p.coefficients == {"value": 0.3, "transfers": 0.4, "hiding": 0.5, "relation": 0.6}
+    assert set(FIELDS) == set(p.to_dict())
+
+
+def test_the_original_request_body_is_accepted_with_strings():
+    body = {"minimum_threshold": "-1.5", "maximum_threshold": "2", "time_difference": "600", "value_coefficient": "1"}
+    p = Parameters.from_mapping(body)
+    assert (p.minimum_threshold, p.maximum_threshold, p.time_difference, p.value_coefficient) == (-1.5, 2.0, 600, 1.0)
+    assert p.changed() == {
+        "minimum_threshold": -1.5,
+        "maximum_threshold": 2.0,
+        "time_difference": 600,
+        "value_coefficient": 1.0,
+    }
+    assert Parameters.from_mapping({"address": "T..."}, ignore=("address",)) == Parameters()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"minimum_threshold": 3, "maximum_threshold": 2}, "minimum_threshold"),
+        ({"time_difference": 0}, "time_difference"),
+        ({"time_difference": "1.5"}, "time_difference"),
+        ({"time_difference": "soon"}, "time_difference"),
+        ({"value_coefficient": -0.1}, "value_coefficient"),
+        ({"hiding_coefficient": "inf"}, "hiding_coefficient"),
+        ({"relation_coefficient": True}, "relation_coefficient"),
+        (
+            dict.fromkeys(
+                ("value_coefficient", "transfers_coefficient", "hiding_coefficient", "relation_coefficient"), 0
+            ),
+            "coefficients",
+        ),
+        ({"value_method": "median"}, "value_method"),
+        ({"hiding_tolerance": 0.9}, "hiding_tolerance"),
+        ({"threshold": 1}, "threshold"),
+    ],
+)
+def test_bad_parameters_name_the_field(body, field):
+    with pytest.raises(BadParameters) as err:
+        Parameters.from_mapping(body)
+    assert err.value.field == field
+    assert str(err.value).startswith(field)

@@ -1,0 +1,102 @@
+"""The store on SQLite and PostgreSQL: idempotent imports, exact amounts, atomic writes, migrations."""
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from tracing.labels import Label
+from tracing.model import Chain, TransferTable
+from tracing.model.transfer import Asset
+from tracing.store.schema import metadata
+from tracing.testing import make_table
+
+WEI = Asset("ETH", "native", 18)
+A, B = "0x" + "a" * 40, "0x" + "b" * 40
+
+
+def test_importing_twice_stores_once(any_store):
+    table = make_table([1.5, 2.25, 3.0], senders=["A", "B", "A"], receivers=["B", "A", "C"])
+    assert any_store.add_transfers(table, "first") == 3
+    assert any_store.add_transfers(table, "second") == 0
+    assert any_store.count_transfers() == 3
+    assert any_store.sources_of(Chain.TRON, "A") == ["first"]
+
+
+def test_round_trip_keeps_amounts_exact_above_two_to_the_64(any_store):
+    big = 123_456_789 * 10**18 + 1
+    table = TransferTable.from_columns(
+        Chain.ETHEREUM,
+        tx_hash=["0x01", "0x01"],
+        index=[0, 1],
+        block=[5, 5],
+        timestamp=[1_700_000_000] * 2,
+        sender=[A, B],
+        receiver=[B, A],
+        asset=[WEI, WEI],
+        amount=[big, 1],
+    )
+    any_store.add_transfers(table, "t")
+    back = any_store.transfers_of(Chain.ETHEREUM, A).sorted()
+    assert [int(x) for x in back.amount] == [big, 1]
+    assert back.assets == (WEI,)
+    assert back.index.tolist() == [0, 1]
+
+
+def test_queries_filter_by_party_and_time(any_store):
+    table = make_table(
+        [1, 2, 3, 4], times=[100, 200, 300, 400], senders=["A", "B", "C", "A"], receivers=["B", "C", "A", "D"]
+    )
+    any_store.add_transfers(table, "t")
+    assert any_store.transfers_of("tron", "A").value.tolist() == [1, 3, 4]
+    got = any_store.transfers_where("tron", senders=["B"], receivers=["D"], since=150, until=450)
+    assert sorted(got.value.tolist()) == [2, 4]
+    many = [f"N{i}" for i in range(1200)] + ["C"]  # more than one IN (...) chunk
+    assert any_store.transfers_where("tron", senders=many).value.tolist() == [3]
+
+
+def test_a_failed_write_leaves_nothing(any_store, monkeypatch):
+    table = make_table([1.0] * 5001, times=list(range(5001)))  # two insert chunks
+    real_insert, calls = any_store._insert, []
+
+    def failing_second_chunk():
+        calls.append(1)
+        return real_insert() if len(calls) == 1 else sa.text("insert into no_such_table values (1)")
+
+    monkeypatch.setattr(any_store, "_insert", failing_second_chunk)
+    with pytest.raises(sa.exc.DBAPIError):
+        any_store.add_transfers(table, "t")
+    assert len(calls) == 2
+    assert any_store.count_transfers() == 0
+
+
+def test_labels_and_deleting_a_source(any_store):
+    labels = [
+        Label(Chain.TRON, "A", "Exchange", "exchange", "demo"),
+        Label(Chain.TRON, "B", "Bad", "sanctioned", "list"),
+    ]
+    assert any_store.add_labels(labels) == 2
+    assert any_store.add_labels(labels) == 0
+    index = any_store.label_index(Chain.TRON)
+    assert index.sanctioned(Chain.TRON, "B")[0].name == "Bad" and not index.sanctioned(Chain.TRON, "A")
+    any_store.add_transfers(make_table([1]), "demo")
+    assert any_store.delete_source("demo") == 1
+    assert len(any_store.label_index()) == 1
+
+
+def test_migrations_build_exactly_the_declared_schema(any_store):
+    with any_store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == []
+
+
+def test_reopening_an_existing_database_keeps_its_data(tmp_path):
+    from tracing.store import Store
+
+    url = f"sqlite:///{tmp_path / 'again.db'}"
+    first = Store(url)
+    first.add_transfers(make_table([1, 2]), "t")
+    first.close()
+    second = Store(url)
+    assert second.count_transfers() == 2
+    second.close()
