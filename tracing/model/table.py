@@ -209,25 +209,45 @@ class TransferTable:
         code = self.code_of(address)
         return self.take((self.src == code) | (self.dst == code))
 
+    def _in_canonical_order(self) -> bool:
+        """Whether rows already run by (timestamp, block, index, tx_hash), checked without sorting."""
+        if len(self) < 2:
+            return True
+        keys = (self.timestamp, self.block, self.index)
+        later = np.zeros(len(self) - 1, dtype=bool)
+        equal = np.ones(len(self) - 1, dtype=bool)
+        for k in keys:
+            later |= equal & (k[1:] > k[:-1])
+            equal &= k[1:] == k[:-1]
+        if not (later | equal).all():
+            return False
+        tied = np.flatnonzero(equal)
+        return bool((self.tx_hash[tied + 1].astype(str) >= self.tx_hash[tied].astype(str)).all())
+
     def canonical_order(self) -> np.ndarray:
         """Row order by (timestamp, block, index, tx_hash): the same whatever the input order."""
+        if self._in_canonical_order():
+            return np.arange(len(self))
         order = np.lexsort((self.index, self.block, self.timestamp))
-        if len(order) < 2:
-            return order
         keys = (self.timestamp[order], self.block[order], self.index[order])
         tie = np.logical_and.reduce([k[1:] == k[:-1] for k in keys])
         if tie.any():
-            # Rare: rows equal on all numeric keys; order each run of ties by tx hash.
-            starts = np.flatnonzero(np.diff(np.concatenate([[False], tie, [False]]).astype(np.int8)) == 1)
-            ends = np.flatnonzero(np.diff(np.concatenate([[False], tie, [False]]).astype(np.int8)) == -1)
-            for s, e in zip(starts, ends):
-                run = order[s : e + 1]
-                order[s : e + 1] = run[np.argsort(self.tx_hash[run].astype(str), kind="stable")]
+            # Rows equal on all numeric keys: order each run of them by tx hash (ranks over the tied rows only).
+            in_run = np.zeros(len(order), dtype=bool)
+            in_run[1:] |= tie
+            in_run[:-1] |= tie
+            positions = np.flatnonzero(in_run)
+            run_id = np.cumsum(np.concatenate([[True], ~tie]))[positions]
+            tx_rank = np.unique(self.tx_hash[order[positions]].astype(str), return_inverse=True)[1].reshape(-1)
+            order[positions] = order[positions[np.lexsort((tx_rank, run_id))]]
         return order
 
     def sorted(self) -> "TransferTable":
-        """The table in canonical time order."""
-        return self.take(self.canonical_order())
+        """The table in canonical time order (itself when it already is)."""
+        order = self.canonical_order()
+        if np.array_equal(order, np.arange(len(self))):
+            return self
+        return self.take(order)
 
     def transfers(self) -> list[Transfer]:
         """Rows as :class:`Transfer` objects (for small tables: reports, the store)."""

@@ -83,7 +83,8 @@ def score_tables(
     """
     context = context.sorted()
     code = context.code_of(address)
-    own = context.take((context.src == code) | (context.dst == code)) if code >= 0 else context.take(np.zeros(0, int))
+    mine = (context.src == code) | (context.dst == code)
+    own = context if mine.all() else context.take(mine)
     tests = {
         "value": unusual_values(own, params),
         "transfers": frequent_transfers(own, own.code_of(address), params),

@@ -8,7 +8,7 @@ transfer, at most one predecessor (the latest matching arrival) and at most one
 successor (the earliest matching departure). Chains are followed along those
 links, so the origin of the funds and every intermediary are named.
 
-Linking is one sort and two binary searches over the whole table; chains are
+Linking is one sort and a few binary searches over the whole table; chains are
 walked one hop at a time over all rows at once.
 """
 
@@ -43,8 +43,26 @@ def _expand(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return owner, lo[owner] + offsets
 
 
+def _value_buckets(value: np.ndarray, tolerance: float) -> tuple[np.ndarray, tuple[int, ...]]:
+    """Bucket of each (positive) value, and which bucket offsets can hold a match.
+
+    With a tolerance, buckets are log-spaced a little wider than the tolerance, so
+    an amount forwarded with a loss of at most ``tolerance`` falls in its own
+    bucket or the one below. Without one, equal amounts share a bucket.
+    """
+    if tolerance > 0:
+        width = -np.log1p(-tolerance) * (1 + 1e-6)
+        return np.floor(np.log(value) / width).astype(np.int64), (0, -1)
+    return np.unique(value, return_inverse=True)[1].astype(np.int64).reshape(-1), (0,)
+
+
 def pass_through_links(table: TransferTable, *, tolerance: float, window: int) -> Links:
     """Link each transfer to the one it forwards, over a time-sorted table.
+
+    Departures are indexed by (account, asset, value bucket, row); since rows are
+    in time order, the departures that can forward an arrival at row ``r`` are
+    one contiguous range per bucket: rows after ``r`` up to the end of the
+    window. Only those few candidates are checked exactly.
 
     Parameters
     ----------
@@ -61,19 +79,31 @@ def pass_through_links(table: TransferTable, *, tolerance: float, window: int) -
     live = np.flatnonzero(table.value > 0)  # zero-value transfers (address poisoning) never carry funds
     if len(live) < 2:
         return Links(pred, succ)
-    n_assets = max(len(table.assets), 1)
     value = table.value
-    levels = np.unique(value[live])
-    width = np.int64(len(levels) + 1)
-    # Outgoing side keyed by (sender, asset, value level); incoming side searched on (receiver, asset, range).
-    out_key = (table.src[live].astype(np.int64) * n_assets + table.asset[live]) * width + np.searchsorted(
-        levels, value[live]
-    )
-    out_order = np.argsort(out_key, kind="stable")
-    out_sorted = out_key[out_order]
-    in_group = (table.dst[live].astype(np.int64) * n_assets + table.asset[live]) * width
-    lo = np.searchsorted(out_sorted, in_group + np.searchsorted(levels, value[live] * (1 - tolerance)), "left")
-    hi = np.searchsorted(out_sorted, in_group + np.searchsorted(levels, value[live], "right"), "left")
+    n_assets = max(len(table.assets), 1)
+    bucket, offsets = _value_buckets(value[live], tolerance)
+    bucket -= bucket.min() - 1  # >= 1, so offset -1 stays >= 0
+    n_buckets = int(bucket.max()) + 2
+    out_group = (table.src[live].astype(np.int64) * n_assets + table.asset[live]) * n_buckets + bucket
+    stride = np.int64(n + 1)
+    out_order = np.argsort(out_group * stride + live)  # keys are unique: no need for a stable sort
+    by_group = out_group[out_order]
+    starts = np.concatenate([[True], by_group[1:] != by_group[:-1]])
+    groups = by_group[starts]  # sorted distinct groups; dense id = position
+    out_sorted = (np.cumsum(starts) - 1) * stride + live[out_order]
+    in_base = (table.dst[live].astype(np.int64) * n_assets + table.asset[live]) * n_buckets + bucket
+    last_row = np.searchsorted(table.timestamp, table.timestamp[live] + window, "right")  # rows within the window
+    # Queries run in key order: binary searches on sorted needles stay in cache.
+    in_order = np.argsort(in_base * stride + live)
+    lo_parts, hi_parts, owner_parts = [], [], []
+    for offset in offsets:
+        wanted = in_base[in_order] + offset
+        g = np.minimum(np.searchsorted(groups, wanted), len(groups) - 1)
+        exists = groups[g] == wanted
+        lo_parts.append(np.where(exists, np.searchsorted(out_sorted, g * stride + live[in_order] + 1), 0))
+        hi_parts.append(np.where(exists, np.searchsorted(out_sorted, g * stride + last_row[in_order]), 0))
+        owner_parts.append(in_order)
+    lo, hi, owner = np.concatenate(lo_parts), np.concatenate(hi_parts), np.concatenate(owner_parts)
     counts = hi - lo
     total = int(counts.sum())
     cuts = np.searchsorted(np.cumsum(counts), np.arange(1, total // _PAIR_CHUNK + 1) * _PAIR_CHUNK, "right")
@@ -82,9 +112,9 @@ def pass_through_links(table: TransferTable, *, tolerance: float, window: int) -
     # Candidate ranges are walked in chunks so a hub with many equal amounts cannot exhaust memory.
     for a, b in itertools.pairwise(edges):
         i, j = _expand(lo[a:b], hi[a:b])
-        r, s = live[i + a], live[out_order[j]]
+        r, s = live[owner[i + a]], live[out_order[j]]
         dt = table.timestamp[s] - table.timestamp[r]
-        keep = (s > r) & (dt <= window) & (table.dst[s] != table.src[r])
+        keep = (value[s] <= value[r]) & (value[s] >= value[r] * (1 - tolerance)) & (table.dst[s] != table.src[r])
         same_time = keep & (dt == 0)
         if same_time.any():  # within one second only a later part of the same transaction forwards
             keep[same_time] = table.tx_hash[s[same_time]] == table.tx_hash[r[same_time]]
@@ -165,22 +195,22 @@ def hiding_through_intermediaries(context: TransferTable, address: str, params: 
     mine = np.flatnonzero((context.src == code) | (context.dst == code)) if code >= 0 else np.zeros(0, np.int64)
     n = len(mine)
     links = pass_through_links(context, tolerance=params.hiding_tolerance, window=params.time_difference)
-    back = _walk(mine, links.pred, params.hiding_max_hops)
-    fwd = _walk(mine, links.succ, params.hiding_max_hops)
-    rides = (back[:, 1] >= 0) | (fwd[:, 1] >= 0)
-    riding = np.flatnonzero(rides)
+    ride_pos = np.flatnonzero((links.pred[mine] >= 0) | (links.succ[mine] >= 0))  # rows of the address's own table
+    riding = mine[ride_pos]
+    back = _walk(riding, links.pred, params.hiding_max_hops)
+    fwd = _walk(riding, links.succ, params.hiding_max_hops)
     # One chain per (first row, last row): the in and out transfers of a mule share a chain.
-    depth_b = (back[riding] >= 0).sum(axis=1) - 1
-    depth_f = (fwd[riding] >= 0).sum(axis=1) - 1
-    first = back[riding, depth_b]
-    last = fwd[riding, depth_f]
+    depth_b = (back >= 0).sum(axis=1) - 1
+    depth_f = (fwd >= 0).sum(axis=1) - 1
+    first = back[np.arange(len(riding)), depth_b]
+    last = fwd[np.arange(len(riding)), depth_f]
     _, pick = np.unique(np.stack([first, last], axis=1), axis=0, return_index=True) if len(riding) else ([], [])
     pick = np.asarray(pick, dtype=np.int64)
     pick = pick[np.argsort(-context.value[first[pick]], kind="stable")]
     chains = [
         _describe_chain(
             context,
-            _chain_rows(back[riding[k]], fwd[riding[k]]),
+            _chain_rows(back[k], fwd[k]),
             truncated=bool(depth_b[k] == params.hiding_max_hops or depth_f[k] == params.hiding_max_hops),
         )
         for k in pick[:EVIDENCE_LIMIT]
@@ -206,4 +236,4 @@ def hiding_through_intermediaries(context: TransferTable, address: str, params: 
         "intermediaries": intermediaries,
         "chains": chains,
     }
-    return TestResult("hiding", score, explanation, evidence, parameters, riding)
+    return TestResult("hiding", score, explanation, evidence, parameters, ride_pos)
