@@ -6,8 +6,6 @@ out); :mod:`tracing.investigate` gathers the tables from the store.
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from tracing.errors import BadParameters
 from tracing.labels import LabelIndex
 from tracing.model import TransferTable, display_address
