@@ -101,3 +101,21 @@ def test_decimals_come_from_the_asset():
         Asset("X", "native", 40)
     table = make_table([1.5, 2.5], assets=[USDT_TRON, Asset("TRX", "native", 6)])
     assert table.decimals.tolist() == [6, 6]
+
+
+def test_rows_tied_on_time_block_and_index_are_ordered_by_hash():
+    hashes = ["cc", "aa", "bb", "dd"]
+    table = TransferTable.from_columns(
+        Chain.TRON,
+        tx_hash=hashes,
+        index=[0, 0, 0, 0],
+        block=[7, 7, 7, 6],
+        timestamp=[100, 100, 100, 99],
+        sender=["A"] * 4,
+        receiver=["B"] * 4,
+        asset=[USDT_TRON] * 4,
+        amount=[1, 2, 3, 4],
+    )
+    assert table.sorted().tx_hash.tolist() == ["dd", "aa", "bb", "cc"]
+    ordered = table.sorted()
+    assert ordered.sorted() is ordered  # already canonical: no copy
