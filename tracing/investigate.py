@@ -18,6 +18,11 @@ from tracing.store import Store
 __all__ = ["pass_through_context", "score_address"]
 
 
+def _identity(table: TransferTable) -> np.ndarray:
+    """``tx_hash:index`` of each row: what makes a transfer the same transfer."""
+    return np.char.add(np.char.add(table.tx_hash.astype(str), ":"), table.index.astype(str))
+
+
 def pass_through_context(store: Store, chain: Chain, own: TransferTable, params: Parameters) -> TransferTable:
     """The address's transfers plus every transfer that may chain with them through intermediaries.
 
@@ -48,10 +53,7 @@ def pass_through_context(store: Store, chain: Chain, own: TransferTable, params:
         )
         if not len(extra):
             break
-        known = set(zip(context.tx_hash.tolist(), context.index.tolist()))
-        fresh = np.array(
-            [(h, i) not in known for h, i in zip(extra.tx_hash.tolist(), extra.index.tolist())], dtype=bool
-        )
+        fresh = ~np.isin(_identity(extra), _identity(context))
         context = TransferTable.concat([context, extra.take(fresh)]).sorted()
         links = pass_through_links(context, tolerance=params.hiding_tolerance, window=window)
         linked_new = (links.pred >= 0) | (links.succ >= 0)
@@ -88,13 +90,13 @@ def score_address(
             f"no transfers are stored for {chain.value} address {address}; import or fetch its transfers first"
         )
     context = pass_through_context(store, chain, own, params)
-    counterparties = set(own.sender) | set(own.receiver)
-    counterparties.discard(address)
-    listed = set(labels.addresses(chain, "sanctioned").tolist())
-    near = sorted(counterparties - listed)
-    second_hop = store.transfers_where(chain, senders=near, receivers=near) if listed and near else None
-    if second_hop is not None:
-        touches = np.isin(second_hop.sender, list(listed)) | np.isin(second_hop.receiver, list(listed))
-        second_hop = second_hop.take(touches)
+    listed = labels.addresses(chain, "sanctioned")
+    second_hop = None
+    if len(listed):
+        # Transfers of listed addresses (few) that touch a counterparty: indirect exposure.
+        near = store.transfers_where(chain, senders=listed, receivers=listed)
+        parties = np.setdiff1d(np.union1d(own.sender, own.receiver), np.append(listed, address))
+        touches = np.isin(near.sender, parties) | np.isin(near.receiver, parties)
+        second_hop = near.take(touches)
     source = ", ".join(store.sources_of(chain, address)) or "labels only"
     return score_tables(address, context, labels, params, second_hop=second_hop, data_source=source)
