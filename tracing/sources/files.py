@@ -25,6 +25,7 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -131,6 +132,15 @@ def _rows(text: str, required: tuple[str, ...], name: str) -> Iterator[tuple[int
         yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k is not None}
 
 
+@contextmanager
+def _at_line(line: int) -> Iterator[None]:
+    """Turn a row's ValueError or InvalidAddress into an ImportFormatError naming the line."""
+    try:
+        yield
+    except (ValueError, InvalidAddress) as err:
+        raise ImportFormatError(f"line {line}: {err}") from err
+
+
 def _timestamp(text: str) -> int:
     """Unix seconds from Unix seconds or ISO 8601 (naive means UTC)."""
     if text.isdigit():
@@ -167,7 +177,7 @@ def _is_plain_decimal(text: str) -> bool:
 
 def _generic(text: str, out: _Columns, addresses: _Addresses, options: dict) -> None:
     for line, row in _rows(text, GENERIC_COLUMNS, "generic-csv"):
-        try:
+        with _at_line(line):
             chain = Chain.parse(row["chain"])
             decimals = _integer(row["decimals"], "decimals")
             asset = Asset(row["asset"] or "?", _contract(chain, row["contract"], addresses), decimals)
@@ -182,8 +192,6 @@ def _generic(text: str, out: _Columns, addresses: _Addresses, options: dict) -> 
                 asset,
                 parse_units(row["amount"], decimals),
             )
-        except (ValueError, InvalidAddress) as err:
-            raise ImportFormatError(f"line {line}: {err}") from err
 
 
 def _contract(chain: Chain, text: str, addresses: _Addresses) -> str:
@@ -220,7 +228,7 @@ def _tronscan(text: str, out: _Columns, addresses: _Addresses, options: dict) ->
                 "another token's transfer"
             )
             continue
-        try:
+        with _at_line(line):
             out.add(
                 Chain.TRON,
                 _tx_hash(Chain.TRON, row["transaction_id"]),
@@ -232,8 +240,6 @@ def _tronscan(text: str, out: _Columns, addresses: _Addresses, options: dict) ->
                 asset,
                 parse_units(row["quant"], asset.decimals),
             )
-        except (ValueError, InvalidAddress) as err:
-            raise ImportFormatError(f"line {line}: {err}") from err
     return skipped
 
 
@@ -245,7 +251,7 @@ def _etherscan(text: str, out: _Columns, addresses: _Addresses, options: dict) -
         digits[contract] = max(digits.get(contract, 0), _fraction_digits(row["Value"]))
     per_tx: dict[str, int] = {}
     for line, row in rows:
-        try:
+        with _at_line(line):
             contract = _contract(Chain.ETHEREUM, row["ContractAddress"], addresses)
             decimals = options.get("decimals")
             if decimals is None:
@@ -264,8 +270,6 @@ def _etherscan(text: str, out: _Columns, addresses: _Addresses, options: dict) -
                 asset,
                 parse_units(row["Value"], asset.decimals),
             )
-        except (ValueError, InvalidAddress) as err:
-            raise ImportFormatError(f"line {line}: {err}") from err
 
 
 FORMATS: dict[str, Callable] = {"generic-csv": _generic, "tronscan-csv": _tronscan, "etherscan-csv": _etherscan}
