@@ -63,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     load = sanctions_sub.add_parser("load", help="load a sanctions list (OFAC-derived CSV or one address per line)")
     load.add_argument("file")
     load.add_argument("--source", help="name of the list (default: the file name)")
+    users.add_parser(sub)
+    trace.add_parser(sub)
     return parser
 
 
@@ -110,6 +112,9 @@ def cmd_sanctions(args: argparse.Namespace, store: Store) -> int:
     new = store.add_labels(labels)
     print(f"{len(labels)} listed addresses read ({new} new); {skipped} entries on chains not supported were skipped")
     return 0
+
+
+from tracing.cli import trace, users  # noqa: E402  (register their commands; import `command` from here)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -110,6 +110,10 @@ class Store:
 
     def _table(self, chain: Chain, rows: Sequence) -> TransferTable:
         """Rows of the transfer columns as a table in canonical time order."""
+        assets: dict[tuple, Asset] = {}  # one Asset per distinct asset, not one per row
+        for r in rows:
+            if (r[6], r[7], r[8]) not in assets:
+                assets[(r[6], r[7], r[8])] = Asset(r[6], r[7], r[8])
         return TransferTable.from_columns(
             chain,
             tx_hash=[r[0] for r in rows],
@@ -118,7 +122,7 @@ class Store:
             timestamp=[r[3] for r in rows],
             sender=[r[4] for r in rows],
             receiver=[r[5] for r in rows],
-            asset=[Asset(r[6], r[7], r[8]) for r in rows],
+            asset=[assets[(r[6], r[7], r[8])] for r in rows],
             amount=[int(r[9]) for r in rows],
         ).sorted()
 
@@ -142,10 +146,15 @@ class Store:
             (transfers.c.sender, sorted(set(senders))),
             (transfers.c.receiver, sorted(set(receivers))),
         ):
-            conditions += [column.in_(values[i : i + _IN_CHUNK]) for i in range(0, len(values), _IN_CHUNK)]
+            conditions += [
+                sa.and_(transfers.c.chain == chain.value, column.in_(values[i : i + _IN_CHUNK]))
+                for i in range(0, len(values), _IN_CHUNK)
+            ]
         if not conditions:
             return TransferTable.empty(chain)
-        query = sa.select(*_COLUMNS).where(transfers.c.chain == chain.value, sa.or_(*conditions))
+        # The chain sits inside each branch of the OR, so SQLite searches both address indexes
+        # (a shared "chain = ?" outside the OR makes it scan every transfer of the chain).
+        query = sa.select(*_COLUMNS).where(sa.or_(*conditions))
         if since is not None:
             query = query.where(transfers.c.timestamp >= since)
         if until is not None:
@@ -159,8 +168,12 @@ class Store:
         chain = Chain.parse(chain)
         query = (
             sa.select(transfers.c.source)
-            .where(transfers.c.chain == chain.value)
-            .where(sa.or_(transfers.c.sender == address, transfers.c.receiver == address))
+            .where(
+                sa.or_(
+                    sa.and_(transfers.c.chain == chain.value, transfers.c.sender == address),
+                    sa.and_(transfers.c.chain == chain.value, transfers.c.receiver == address),
+                )
+            )
             .distinct()
         )
         with self.engine.connect() as conn:

@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-__all__ = ["labels", "metadata", "transfers", "users"]
+__all__ = ["api_tokens", "labels", "login_failures", "metadata", "transfers", "users"]
 
 metadata = sa.MetaData()
 
@@ -52,4 +52,22 @@ users = sa.Table(
     sa.Column("password_hash", sa.String(256), nullable=False),
     sa.Column("role", sa.String(16), nullable=False),
     sa.Column("created_at", sa.BigInteger, nullable=False),
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("user_id", _ID, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),  # sha256 hex: tokens are random
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+)
+
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(200), nullable=False),  # "user:NAME" or "ip:ADDRESS"
+    sa.Column("at", sa.BigInteger, nullable=False),
+    sa.Index("ix_login_failures_key", "key", "at"),
 )

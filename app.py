@@ -1,0 +1,19 @@
+"""Entry point: ``python app.py`` serves http://127.0.0.1:8050; ``gunicorn app:server`` in production.
+
+Flags: ``--host``, ``--port`` and ``--debug`` (Dash's debug tools; never in production).
+"""
+
+import argparse
+
+from dashboard import create_app
+
+app = create_app()
+server = app.server
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8050)
+    parser.add_argument("--debug", action="store_true", help="Dash's debug UI and hot reload")
+    args = parser.parse_args()
+    app.run(host=args.host, port=args.port, debug=args.debug)

@@ -1,0 +1,70 @@
+"""The investigator dashboard: a Flask server with login and the REST API, and Dash pages on it.
+
+>>> callable(create_app)
+True
+"""
+
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+import dash
+import flask
+
+from dashboard import api, auth
+from dashboard.components.shell import shell
+from dashboard.config import load_config
+from dashboard.services import Services
+from tracing.sources import demo
+from tracing.store import Store
+
+__all__ = ["create_app"]
+
+ROOT = Path(__file__).resolve().parent.parent
+STYLESHEETS = ["/assets/bootstrap.min.css"]  # Bootswatch "cerulean", served from assets/: never a CDN
+
+
+def _announce_admin(password: str) -> None:
+    """Print the generated admin password once, where the operator starts the app."""
+    line = "=" * 64
+    print(
+        f"\n{line}\nNo users existed: created user 'admin' with password\n\n    {password}\n\n"
+        f"It is shown only now. Change it: python -m tracing users passwd admin\n{line}\n",
+        file=sys.stderr,
+    )
+
+
+def create_app(config: Mapping | None = None) -> dash.Dash:
+    """Build the app: settings, store, Flask server with login and API, then Dash on that server.
+
+    Parameters
+    ----------
+    config : mapping, optional
+        Settings over the defaults and the environment (see :mod:`dashboard.config`).
+    """
+    settings = load_config(config)
+    server = flask.Flask(__name__, static_folder=None, instance_path=str(Path(settings["INSTANCE_PATH"]).resolve()))
+    server.config.update(settings)
+    store = Store(settings["DATABASE_URL"])
+    server.extensions["tracing"] = services = Services(store)
+    if settings["LOAD_DEMO"]:
+        demo.ensure_demo(store)
+    created = services.accounts.ensure_admin(settings["ADMIN_PASSWORD"])
+    if created and not settings["ADMIN_PASSWORD"]:
+        _announce_admin(created)
+    auth.init_auth(server)
+    server.register_blueprint(api.blueprint)
+    app = dash.Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder=str(Path(__file__).parent / "pages"),
+        assets_folder=str(ROOT / "assets"),
+        external_stylesheets=STYLESHEETS,
+        assets_ignore=r"bootstrap\.min\.css",  # linked first, before the app's own CSS
+        serve_locally=True,
+        title="Tracing",
+        suppress_callback_exceptions=True,
+    )
+    app.layout = shell
+    return app

@@ -1,0 +1,43 @@
+"""The REST API: ``POST /api/score`` with the original system's body, and its OpenAPI document.
+
+Authentication is the session cookie or ``Authorization: Bearer <token>`` (see
+:mod:`dashboard.auth`). Engine errors become JSON answers through
+:mod:`dashboard.errors`.
+"""
+
+import flask
+
+from dashboard.errors import error_body, http_status
+from dashboard.openapi import openapi_document
+from dashboard.services import services
+from tracing.errors import BadParameters, TracingError
+from tracing.params import Parameters
+
+__all__ = ["blueprint"]
+
+blueprint = flask.Blueprint("api", __name__, url_prefix="/api")
+
+
+@blueprint.errorhandler(TracingError)
+def _engine_error(err: TracingError):
+    return flask.jsonify(error_body(err)), http_status(err)
+
+
+@blueprint.post("/score")
+def score():
+    """Score the body's address with its parameters; answer the same document as ``tracing score --json``."""
+    body = flask.request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadParameters("body", "expected a JSON object with at least an 'address' field")
+    address = body.get("address")
+    if not isinstance(address, str) or not address.strip():
+        raise BadParameters("address", "required: the address to score, as text")
+    params = Parameters.from_mapping(body, ignore=("address", "chain"))
+    found = services().investigate(body.get("chain") or None, address, params)
+    return flask.jsonify(found.report.to_dict())
+
+
+@blueprint.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of this API."""
+    return flask.jsonify(openapi_document())

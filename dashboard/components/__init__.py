@@ -1,0 +1,1 @@
+"""Component builders: plain functions returning Dash components, testable without a browser."""

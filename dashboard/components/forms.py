@@ -1,0 +1,127 @@
+"""The address form (input, chain, submit) and the parameters panel, with their validation logic."""
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard.urls import address_path
+from tracing.errors import BadParameters, InvalidAddress
+from tracing.model import Chain, normalize_address
+from tracing.params import COEFFICIENTS, FIELDS, VALUE_METHODS, Parameters
+
+__all__ = ["PARAM_LABELS", "address_form", "address_help", "check_address", "navigation_target", "params_panel"]
+
+PARAM_LABELS = {
+    "minimum_threshold": ("Minimum z threshold", "a z-score at or below it is unusual"),
+    "maximum_threshold": ("Maximum z threshold", "a z-score at or above it is unusual"),
+    "time_difference": ("Time difference (s)", "closer transfers are frequent; pass-through window"),
+    "value_coefficient": ("Value weight", "weight of unusual values"),
+    "transfers_coefficient": ("Transfers weight", "weight of frequent transfers"),
+    "hiding_coefficient": ("Hiding weight", "weight of hiding through intermediaries"),
+    "relation_coefficient": ("Relation weight", "weight of relation to listed entities"),
+    "value_method": ("Value method", "zscore: mean/std; robust: log amounts, median/MAD"),
+    "hiding_tolerance": ("Pass-through tolerance", "fraction of an amount lost on the way (fees)"),
+    "hiding_max_hops": ("Maximum hops", "intermediaries followed per chain"),
+}
+AUTO = "auto"
+CHAIN_OPTIONS = [{"label": "Detect chain", "value": AUTO}] + [
+    {"label": c.value.title(), "value": c.value} for c in Chain
+]
+
+
+def check_address(text: str | None, chain: str | None) -> tuple[Chain, str]:
+    """Validated ``(chain, canonical address)``; raises InvalidAddress with what was expected."""
+    return normalize_address(text or "", None if chain in (None, "", AUTO) else chain)
+
+
+def address_help(text: str | None, chain: str | None) -> tuple[bool, str]:
+    """``(invalid, message)`` to show under the address input while typing."""
+    if not (text or "").strip():
+        return False, "TRON, Ethereum, Bitcoin or Solana; the chain is detected from the format."
+    try:
+        found, _ = check_address(text, chain)
+    except InvalidAddress as err:
+        return True, str(err)
+    return False, f"Valid {found.value.title()} address."
+
+
+def navigation_target(text: str | None, chain: str | None, values: dict) -> tuple[str | None, str | None, dict]:
+    """Where the form leads: ``(path or None, address error, {field: parameter error})``."""
+    params, field_errors = None, {}
+    try:
+        params = Parameters.from_mapping(values)
+    except BadParameters as err:
+        fields = COEFFICIENTS if err.field == "coefficients" else (err.field,)
+        field_errors = {f: err.reason for f in fields}
+    try:
+        found, address = check_address(text, chain)
+    except InvalidAddress as err:
+        return None, str(err), field_errors
+    if params is None:
+        return None, None, field_errors
+    return address_path(found.value, address, params), None, {}
+
+
+def address_form(ids: dict, text: str = "", chain: str = "", button: str = "Investigate") -> dbc.Form:
+    """Address input with live validation, chain choice and submit button.
+
+    ``ids`` maps ``address``, ``chain``, ``help`` and ``submit`` to component IDs.
+    """
+    invalid, message = address_help(text, chain) if text else (False, address_help("", "")[1])
+    return dbc.Form(
+        dbc.Row(
+            [
+                dbc.Col(
+                    [
+                        dbc.Input(
+                            id=ids["address"],
+                            value=text,
+                            placeholder="Address to investigate, e.g. TVEt2wx26hXGdiZLaoZgtRrsDKsYx9kqk6",
+                            invalid=invalid,
+                            autocomplete="off",
+                        ),
+                        dbc.FormText(message, id=ids["help"], color="danger" if invalid else "muted"),
+                    ],
+                    lg=7,
+                ),
+                dbc.Col(dbc.Select(id=ids["chain"], options=CHAIN_OPTIONS, value=chain or AUTO), lg=2),
+                dbc.Col(dbc.Button(button, id=ids["submit"], color="primary", className="w-100", n_clicks=0), lg=3),
+            ],
+            className="g-2",
+        ),
+        id=ids["address"] + "-form",
+        prevent_default_on_submit=True,
+    )
+
+
+def _param_input(name: str, value, pattern: str, help_pattern: str, error: str | None):
+    label, hint = PARAM_LABELS[name]
+    control_id = {"type": pattern, "name": name}
+    if name == "value_method":
+        control = dbc.Select(id=control_id, options=[{"label": m, "value": m} for m in VALUE_METHODS], value=value)
+    else:
+        step = "1" if isinstance(FIELDS[name], int) else "any"
+        control = dbc.Input(
+            id=control_id, type="number", value=value, step=step, debounce=True, invalid=bool(error), size="sm"
+        )
+    return html.Div(
+        [
+            dbc.Label(label, html_for=str(control_id), className="form-label small mb-0 fw-semibold"),
+            control,
+            dbc.FormText(error or hint, id={"type": help_pattern, "name": name}, color="danger" if error else "muted"),
+        ],
+        className="mb-2",
+    )
+
+
+def params_panel(values: dict, pattern: str, help_pattern: str, errors: dict | None = None) -> dbc.Card:
+    """Every investigation parameter with its value (from the URL) and help or error text."""
+    errors = errors or {}
+    return dbc.Card(
+        [
+            dbc.CardHeader("Parameters", className="fw-semibold"),
+            dbc.CardBody(
+                [_param_input(n, values.get(n, d), pattern, help_pattern, errors.get(n)) for n, d in FIELDS.items()]
+            ),
+        ],
+        className="shadow-sm",
+    )

@@ -1,0 +1,52 @@
+"""The frame around every page: the navigation bar with the user and the logout link."""
+
+import dash
+import dash_bootstrap_components as dbc
+import flask_login
+from dash import html
+
+__all__ = ["shell"]
+
+
+def _user_menu():
+    user = flask_login.current_user
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return html.Div(
+        [
+            html.Span([user.name, dbc.Badge(user.role, color="light", text_color="primary", className="ms-2")]),
+            dbc.Button(
+                "Log out",
+                href="/logout",
+                external_link=True,
+                color="light",
+                outline=True,
+                size="sm",
+                className="ms-3",
+                id="shell-logout",
+            ),
+        ],
+        className="d-flex align-items-center text-white small",
+    )
+
+
+def shell() -> html.Div:
+    """Navigation bar, then the current page (built per request: it shows who is logged in)."""
+    return html.Div(
+        [
+            dbc.Navbar(
+                dbc.Container(
+                    [
+                        dbc.NavbarBrand("Tracing", href="/", className="fw-bold"),
+                        dbc.Nav([dbc.NavItem(dbc.NavLink("Home", href="/"))], navbar=True, className="me-auto"),
+                        _user_menu(),
+                    ],
+                    fluid=True,
+                ),
+                color="primary",
+                dark=True,
+                className="mb-3 py-2",
+            ),
+            dbc.Container(dash.page_container, fluid=True, className="pb-5 page-container"),
+        ]
+    )

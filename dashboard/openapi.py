@@ -1,0 +1,80 @@
+"""The OpenAPI document of the REST API, built from the parameters' defaults so it cannot drift."""
+
+from tracing.params import FIELDS
+
+__all__ = ["openapi_document"]
+
+_ERROR = {
+    "type": "object",
+    "required": ["error", "message"],
+    "properties": {
+        "error": {"type": "string", "examples": ["BadParameters"]},
+        "message": {"type": "string"},
+        "field": {"type": "string", "description": "the request field at fault (400 only)"},
+        "reason": {"type": "string"},
+    },
+}
+
+
+def _parameter_schema(default) -> dict:
+    kind = {bool: "boolean", int: "integer", float: "number", str: "string"}[type(default)]
+    return {"type": kind, "default": default}
+
+
+def _answer(description: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def openapi_document() -> dict:
+    """OpenAPI 3.1 description of ``POST /api/score``."""
+    request = {
+        "type": "object",
+        "required": ["address"],
+        "properties": {
+            "address": {"type": "string", "description": "TRON, Ethereum, Bitcoin or Solana address"},
+            "chain": {
+                "type": "string",
+                "enum": ["tron", "ethereum", "bitcoin", "solana"],
+                "description": "detected when omitted",
+            },
+            **{name: _parameter_schema(default) for name, default in FIELDS.items()},
+        },
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Tracing API", "version": "1", "description": "Danger scores of crypto addresses."},
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "description": "python -m tracing users token NAME"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
+            "schemas": {"ScoreRequest": request, "Error": _ERROR},
+        },
+        "security": [{"bearer": []}, {"session": []}],
+        "paths": {
+            "/api/score": {
+                "post": {
+                    "summary": "Danger score of an address with every test's evidence",
+                    "description": "Accepts the original anomaly finder's body unchanged; every field but "
+                    "address is optional. Answers the document of `python -m tracing score --json`.",
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ScoreRequest"}}},
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "the score document",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
+                        "400": _answer("a field is missing or invalid: `field` names it, `reason` says why"),
+                        "401": _answer("not logged in and no valid bearer token"),
+                        "404": _answer("no transfers are known for the address"),
+                        "502": _answer("an upstream data source failed"),
+                    },
+                }
+            }
+        },
+    }

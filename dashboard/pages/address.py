@@ -1,0 +1,230 @@
+"""The address page: is this address dangerous, why, and when did it move money.
+
+Everything the page shows follows from its URL (``/address/<chain>/<address>?<parameters>``):
+the form and the parameters panel only change the URL, and the page is built
+again from it, so a copied link reproduces the view.
+"""
+
+import dash
+import dash_bootstrap_components as dbc
+import flask
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+
+from dashboard import ids
+from dashboard.components.forms import PARAM_LABELS, address_form, address_help, navigation_target, params_panel
+from dashboard.components.results import result_panels, transfer_section
+from dashboard.errors import error_alert
+from dashboard.services import services
+from dashboard.tables import table_query, transfer_page
+from dashboard.urls import address_path
+from tracing.errors import BadParameters, InvalidAddress, TracingError
+from tracing.model import display_address
+from tracing.params import FIELDS, Parameters
+from tracing.scoring import TEST_NAMES
+
+dash.register_page(__name__, path_template="/address/<chain>/<address>", title="Address · Tracing", name="Address")
+
+FORM_IDS = {
+    "address": ids.ADDRESS_ADDRESS,
+    "chain": ids.ADDRESS_CHAIN,
+    "help": ids.ADDRESS_ADDRESS_HELP,
+    "submit": ids.ADDRESS_SUBMIT,
+}
+PARAM_INPUTS = {"type": ids.ADDRESS_PARAM, "name": ALL}
+PARAM_HELPS = {"type": ids.ADDRESS_PARAM_HELP, "name": ALL}
+
+
+def _request(chain: str, address: str, query: dict) -> tuple[dict | None, dict, dict]:
+    """The investigation the URL asks for: ``(request or None, panel values, parameter errors)``."""
+    values = {name: query.get(name, default) for name, default in FIELDS.items()}
+    try:
+        params = Parameters.from_mapping(query)
+    except BadParameters as err:
+        return None, values, {err.field: err.reason}
+    return {"chain": chain, "address": address, "params": params.to_dict()}, params.to_dict(), {}
+
+
+def _display(chain: str, address: str) -> str:
+    """The address as a person writes it (EIP-55 for Ethereum); as given when the chain is unknown."""
+    try:
+        return display_address(chain, address)
+    except InvalidAddress:
+        return address
+
+
+def _graph(graph_id: str, height: int) -> dcc.Graph:
+    return dcc.Graph(id=graph_id, config={"displaylogo": False}, style={"height": f"{height}px"})
+
+
+def _results() -> html.Div:
+    panel = "shadow-sm mb-3"
+    return html.Div(
+        [
+            dbc.Row(
+                [
+                    dbc.Col(html.Div(id=ids.ADDRESS_SCORE, className="h-100"), lg=3, className="mb-3"),
+                    dbc.Col(html.Div(id=ids.ADDRESS_TESTS), lg=9),
+                ]
+            ),
+            dbc.Card(dbc.CardBody(_graph(ids.ADDRESS_TIMELINE, 420)), className=panel),
+            dbc.Row(
+                [
+                    dbc.Col(dbc.Card(dbc.CardBody(_graph(ids.ADDRESS_HISTOGRAM, 360)), className=panel), lg=5),
+                    dbc.Col(
+                        dbc.Card(
+                            [
+                                dbc.CardHeader("Top counterparties by volume"),
+                                dbc.CardBody(html.Div(id=ids.ADDRESS_COUNTERPARTIES)),
+                            ],
+                            className=panel,
+                        ),
+                        lg=7,
+                    ),
+                ]
+            ),
+            dbc.Card(
+                [
+                    dbc.CardHeader("Transfers"),
+                    dbc.CardBody(dcc.Loading(transfer_section(list(TEST_NAMES)), type="dot")),
+                ],
+                className=panel,
+            ),
+        ],
+        id=ids.ADDRESS_RESULTS,
+    )
+
+
+def layout(chain: str = "", address: str = "", **query) -> html.Div:
+    """The page for the address and parameters of the URL."""
+    request, values, errors = _request(chain, address, query)
+    shown = _display(chain, address)
+    link = flask.request.host_url.rstrip("/") + address_path(chain, address, Parameters(**values)) if request else ""
+    return html.Div(
+        [
+            dcc.Location(id=ids.ADDRESS_NAV, refresh="callback-nav"),
+            dcc.Store(id=ids.ADDRESS_REQUEST, data=request),
+            dcc.Store(id=ids.ADDRESS_READY),
+            dbc.Card(
+                dbc.CardBody(
+                    [
+                        address_form(FORM_IDS, shown, chain),
+                        dbc.InputGroup(
+                            [
+                                dbc.InputGroupText("Link to this view"),
+                                dbc.Input(
+                                    id=ids.ADDRESS_SHARE_LINK,
+                                    value=link,
+                                    readonly=True,
+                                    className="font-monospace small",
+                                ),
+                                dbc.InputGroupText(
+                                    dcc.Clipboard(
+                                        target_id=ids.ADDRESS_SHARE_LINK, id=ids.ADDRESS_COPY, title="Copy link"
+                                    )
+                                ),
+                            ],
+                            size="sm",
+                            className="mt-2",
+                        ),
+                    ]
+                ),
+                className="shadow-sm mb-3",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(params_panel(values, ids.ADDRESS_PARAM, ids.ADDRESS_PARAM_HELP, errors), lg=3),
+                    dbc.Col(
+                        [
+                            html.Div(
+                                error_alert(BadParameters(*next(iter(errors.items())))) if errors else None,
+                                id=ids.ADDRESS_ALERT,
+                            ),
+                            dcc.Loading(_results(), type="circle", delay_show=150),
+                        ],
+                        lg=9,
+                    ),
+                ]
+            ),
+        ],
+        className="address-page",
+    )
+
+
+@callback(
+    Output(ids.ADDRESS_ADDRESS, "invalid"),
+    Output(ids.ADDRESS_ADDRESS_HELP, "children"),
+    Output(ids.ADDRESS_ADDRESS_HELP, "color"),
+    Input(ids.ADDRESS_ADDRESS, "value"),
+    Input(ids.ADDRESS_CHAIN, "value"),
+    prevent_initial_call=True,
+)
+def callback_address_help(text, chain):
+    """Say which chain the typed address is on, or what is wrong with it."""
+    invalid, message = address_help(text, chain)
+    return invalid, message, "danger" if invalid else "muted"
+
+
+@callback(
+    Output(ids.ADDRESS_NAV, "href"),
+    Output(PARAM_INPUTS, "invalid"),
+    Output(PARAM_HELPS, "children"),
+    Output(PARAM_HELPS, "color"),
+    Input(ids.ADDRESS_SUBMIT, "n_clicks"),
+    Input(ids.ADDRESS_ADDRESS, "n_submit"),
+    Input(PARAM_INPUTS, "value"),
+    State(ids.ADDRESS_ADDRESS, "value"),
+    State(ids.ADDRESS_CHAIN, "value"),
+    prevent_initial_call=True,
+)
+def callback_address_navigate(_clicks, _submits, values, text, chain):
+    """Move to the URL of the form's address and parameters, or show what is wrong with them."""
+    names = [item["id"]["name"] for item in ctx.inputs_list[2]]
+    path, _address_error, errors = navigation_target(text, chain, dict(zip(names, values)))
+    helps = [errors.get(n, PARAM_LABELS[n][1]) for n in names]
+    return path or no_update, [n in errors for n in names], helps, ["danger" if n in errors else "muted" for n in names]
+
+
+@callback(
+    Output(ids.ADDRESS_ALERT, "children"),
+    Output(ids.ADDRESS_SCORE, "children"),
+    Output(ids.ADDRESS_TESTS, "children"),
+    Output(ids.ADDRESS_TIMELINE, "figure"),
+    Output(ids.ADDRESS_HISTOGRAM, "figure"),
+    Output(ids.ADDRESS_COUNTERPARTIES, "children"),
+    Output(ids.ADDRESS_RESULTS, "style"),
+    Output(ids.ADDRESS_READY, "data"),
+    Input(ids.ADDRESS_REQUEST, "data"),
+)
+def callback_address_results(request):
+    """Score the address of the URL and draw every panel (or say why it cannot be scored)."""
+    hidden = (None, None, {}, {}, None, {"display": "none"}, None)
+    if not request:
+        return no_update, *hidden
+    try:
+        found = services().investigate(request["chain"], request["address"], Parameters(**request["params"]))
+    except TracingError as err:
+        return error_alert(err), *hidden
+    return None, *result_panels(found), {}, request
+
+
+@callback(
+    Output(ids.ADDRESS_TABLE_BODY, "children"),
+    Output(ids.ADDRESS_PAGES, "max_value"),
+    Output(ids.ADDRESS_PAGES, "active_page"),
+    Output(ids.ADDRESS_TABLE_COUNT, "children"),
+    Input(ids.ADDRESS_READY, "data"),
+    Input(ids.ADDRESS_PAGES, "active_page"),
+    Input(ids.ADDRESS_SORT, "value"),
+    Input(ids.ADDRESS_DATES, "start_date"),
+    Input(ids.ADDRESS_DATES, "end_date"),
+    Input(ids.ADDRESS_MIN_AMOUNT, "value"),
+    Input(ids.ADDRESS_MAX_AMOUNT, "value"),
+    Input(ids.ADDRESS_FLAG_FILTER, "value"),
+)
+def callback_address_table(request, page, sort, start, end, low, high, flagged_by):
+    """One page of the address's transfers, filtered and sorted on the server (a new filter starts at page 1)."""
+    if not request:
+        return None, 1, 1, ""
+    found = services().investigate(request["chain"], request["address"], Parameters(**request["params"]))
+    page = page if ctx.triggered_id == ids.ADDRESS_PAGES else 1
+    return transfer_page(found, page or 1, table_query(sort, start, end, low, high, flagged_by))

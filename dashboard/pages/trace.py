@@ -1,0 +1,252 @@
+"""The trace page: where did the money go, how much of it, and where can it still be frozen.
+
+Everything follows from the URL (``/trace/<chain>/<address>?<trace parameters>&expanded=..&focus=..``):
+the filters, "expand" and "highlight" only change the URL, so a copied link shows
+the same graph. Traces are computed by the engine (:mod:`tracing.flow`) and kept a
+few minutes in the app's extensions, so clicking around does not trace again.
+"""
+
+import threading
+import time
+from collections import OrderedDict
+
+import dash
+import dash_bootstrap_components as dbc
+import dash_cytoscape as cyto
+import flask
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+
+from dashboard import ids
+from dashboard.components.flow import (
+    FILTER_LABELS,
+    edge_transfers,
+    exits_table,
+    node_details,
+    trace_filters,
+    trace_summary,
+)
+from dashboard.errors import error_alert
+from dashboard.services import services
+from dashboard.urls import address_path, trace_path
+from tracing.errors import BadParameters, TracingError
+from tracing.flow import FORMATS, Trace, TraceParameters, display_graph, trace_bytes, trace_stored
+from tracing.flow.cyto import STYLESHEET, cytoscape_elements, path_to
+from tracing.flow.graph import MORE
+
+dash.register_page(__name__, path_template="/trace/<chain>/<address>", title="Trace · Tracing", name="Trace")
+
+FILTERS = {"type": ids.TRACE_FILTER, "name": ALL}
+CACHE = "tracing-flow-traces"
+CACHE_SIZE, CACHE_SECONDS = 8, 300.0
+
+
+def _request(chain: str, address: str, query: dict) -> tuple[dict, dict, dict]:
+    """``(request, filter values, {field: error})`` for the URL; the request's params are None when invalid."""
+    defaults = TraceParameters().to_dict()
+    values = {n: query.get(n, defaults[n]) for n in FILTER_LABELS}
+    request = {
+        "chain": chain,
+        "address": address,
+        "params": None,
+        "expanded": [e for e in query.get("expanded", "").split(",") if e],
+        "focus": query.get("focus") or None,
+    }
+    try:
+        request["params"] = TraceParameters.from_mapping(query, ignore=("expanded", "focus")).to_dict()
+    except BadParameters as err:
+        return request, values, {err.field: err.reason}
+    return request, values, {}
+
+
+def _trace_of(request: dict) -> Trace:
+    """The trace the request asks for, from the app's short-lived cache or the store."""
+    app = flask.current_app
+    cache = app.extensions.setdefault(CACHE, {"lock": threading.Lock(), "items": OrderedDict()})
+    params = TraceParameters(**request["params"])
+    key, now = (request["chain"], request["address"], params), time.monotonic()
+    with cache["lock"]:
+        hit = cache["items"].get(key)
+        if hit and now - hit[0] < CACHE_SECONDS:
+            return hit[1]
+    found = trace_stored(services().store, request["address"], params, chain=request["chain"])
+    with cache["lock"]:
+        cache["items"][key] = (now, found)
+        while len(cache["items"]) > CACHE_SIZE:
+            cache["items"].popitem(last=False)
+    return found
+
+
+def _card(title: str, body, **kwargs) -> dbc.Card:
+    return dbc.Card(
+        [dbc.CardHeader(title, className="fw-semibold"), dbc.CardBody(body)], className="shadow-sm mb-3", **kwargs
+    )
+
+
+def layout(chain: str = "", address: str = "", **query) -> html.Div:
+    """The page for the address and trace parameters of the URL."""
+    request, values, errors = _request(chain, address, query)
+    params = TraceParameters(**request["params"]) if request["params"] else None
+    link = flask.request.host_url.rstrip("/") + trace_path(chain, address, params, expanded=request["expanded"])
+    header = [
+        html.H5(["Fund flow from ", html.Span(address, className="font-monospace")], className="mb-2"),
+        dcc.Link("Open the address page", href=address_path(chain, address), className="small me-3"),
+        dbc.InputGroup(
+            [
+                dbc.InputGroupText("Link to this view"),
+                dbc.Input(id=ids.TRACE_SHARE_LINK, value=link, readonly=True, className="font-monospace small"),
+            ],
+            size="sm",
+            className="mt-2",
+        ),
+    ]
+    graph = cyto.Cytoscape(
+        id=ids.TRACE_GRAPH,
+        elements=[],
+        layout={"name": "preset", "fit": True, "padding": 30},
+        stylesheet=STYLESHEET,
+        style={"width": "100%", "height": "600px"},
+        minZoom=0.1,
+        maxZoom=3,
+    )
+    export = dbc.InputGroup(
+        [
+            dbc.Select(
+                id=ids.TRACE_EXPORT_FORMAT, options=[{"label": f[1:], "value": f} for f in FORMATS], value=".gexf"
+            ),
+            dbc.Button("Export", id=ids.TRACE_EXPORT, color="secondary", n_clicks=0),
+        ],
+        size="sm",
+        style={"maxWidth": "260px"},
+    )
+    return html.Div(
+        [
+            dcc.Location(id=ids.TRACE_NAV, refresh="callback-nav"),
+            dcc.Store(id=ids.TRACE_REQUEST, data=request),
+            dcc.Download(id=ids.TRACE_DOWNLOAD),
+            dbc.Card(dbc.CardBody(header), className="shadow-sm mb-3"),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        trace_filters(values, ids.TRACE_FILTER, ids.TRACE_APPLY, ids.TRACE_FILTER_HELP, errors), lg=3
+                    ),
+                    dbc.Col(
+                        [
+                            html.Div(
+                                error_alert(BadParameters(*next(iter(errors.items())))) if errors else None,
+                                id=ids.TRACE_ALERT,
+                            ),
+                            dcc.Loading(
+                                _card("Flow graph", [html.Div(id=ids.TRACE_SUMMARY), graph, export]), type="circle"
+                            ),
+                            dbc.Row(
+                                [
+                                    dbc.Col(
+                                        _card("Selected address", html.Div("Click a node.", id=ids.TRACE_NODE)), lg=6
+                                    ),
+                                    dbc.Col(
+                                        _card("Selected transfers", html.Div("Click an edge.", id=ids.TRACE_EDGE)), lg=6
+                                    ),
+                                ]
+                            ),
+                            _card("Exits: where to send freeze requests", html.Div(id=ids.TRACE_EXITS)),
+                        ],
+                        lg=9,
+                    ),
+                ]
+            ),
+        ],
+        className="trace-page",
+    )
+
+
+@callback(
+    Output(ids.TRACE_NAV, "href"),
+    Output(ids.TRACE_FILTER_HELP, "children"),
+    Input(ids.TRACE_APPLY, "n_clicks"),
+    State(FILTERS, "value"),
+    State(ids.TRACE_REQUEST, "data"),
+    prevent_initial_call=True,
+)
+def callback_trace_navigate(_clicks, values, request):
+    """Move to the URL of the filters' parameters, or say what is wrong with them."""
+    names = [item["id"]["name"] for item in ctx.states_list[0]]
+    try:
+        params = TraceParameters.from_mapping(dict(zip(names, values)))
+    except BadParameters as err:
+        return no_update, str(err)
+    return trace_path(request["chain"], request["address"], params, expanded=request["expanded"]), ""
+
+
+@callback(
+    Output(ids.TRACE_GRAPH, "elements"),
+    Output(ids.TRACE_SUMMARY, "children"),
+    Output(ids.TRACE_EXITS, "children"),
+    Output(ids.TRACE_ALERT, "children", allow_duplicate=True),
+    Input(ids.TRACE_REQUEST, "data"),
+    prevent_initial_call="initial_duplicate",
+)
+def callback_trace_results(request):
+    """Trace, then draw the graph, the summary and the exits table."""
+    if not request or not request["params"]:
+        return [], None, None, no_update
+    try:
+        found = _trace_of(request)
+    except TracingError as err:
+        return [], None, None, error_alert(err)
+    g = display_graph(found, expanded=request["expanded"])
+    highlight = path_to(g, request["focus"]) if request["focus"] else []
+    elements = cytoscape_elements(g, symbol=found.asset.symbol, highlight=highlight)
+    return elements, trace_summary(found), exits_table(found, lambda a: address_path(request["chain"], a)), None
+
+
+@callback(
+    Output(ids.TRACE_NODE, "children"),
+    Input(ids.TRACE_GRAPH, "tapNodeData"),
+    State(ids.TRACE_REQUEST, "data"),
+    prevent_initial_call=True,
+)
+def callback_trace_node(data, request):
+    """Details of the clicked node, with links to expand it, trace from it or highlight its path."""
+    if not data or not request["params"]:
+        return no_update
+    chain, address, params = request["chain"], request["address"], TraceParameters(**request["params"])
+    node, expanded = data["id"], request["expanded"]
+    if data["kind"] == "more":
+        links = {"Expand": trace_path(chain, address, params, expanded=[*expanded, node.removesuffix(MORE)])}
+    else:
+        links = {
+            "Highlight path": trace_path(chain, address, params, expanded=expanded, focus=node),
+            "Address page": address_path(chain, node),
+            "Trace from here": trace_path(chain, node, params.with_(tx=None)),
+        }
+    return node_details(data, _trace_of(request).asset.symbol, links)
+
+
+@callback(
+    Output(ids.TRACE_EDGE, "children"),
+    Input(ids.TRACE_GRAPH, "tapEdgeData"),
+    State(ids.TRACE_REQUEST, "data"),
+    prevent_initial_call=True,
+)
+def callback_trace_edge(data, request):
+    """The transfers behind the clicked edge."""
+    if not data or not request["params"]:
+        return no_update
+    found = _trace_of(request)
+    rows = [r for r in found.edge_rows() if r["from"] == data["source"] and r["to"] == data["target"]]
+    return edge_transfers(rows, found.asset.symbol)
+
+
+@callback(
+    Output(ids.TRACE_DOWNLOAD, "data"),
+    Input(ids.TRACE_EXPORT, "n_clicks"),
+    State(ids.TRACE_EXPORT_FORMAT, "value"),
+    State(ids.TRACE_REQUEST, "data"),
+    prevent_initial_call=True,
+)
+def callback_trace_export(_clicks, suffix, request):
+    """The trace as a GEXF, GraphML, JSON or CSV file."""
+    if not request or not request["params"]:
+        return no_update
+    found = _trace_of(request)
+    return dcc.send_bytes(trace_bytes(found, suffix), f"trace-{request['address']}{suffix}")

@@ -1,0 +1,43 @@
+"""End to end in Chromium: the demo theft's trace, switching the taint model, exporting GEXF."""
+
+import re
+
+import networkx as nx
+import pytest
+from playwright.sync_api import expect
+from test_browser import TIMEOUT, log_in
+
+from tracing.sources.demo import build_demo
+
+pytestmark = pytest.mark.browser
+
+WORLD = build_demo()
+
+
+def test_trace_the_theft_switch_model_and_export(browser, base_url, services, user, screenshot, tmp_path):
+    own = services.store.transfers_of("tron", WORLD.cast["victim"])
+    theft = str(own.tx_hash[own.receiver == WORLD.cast["thief"]][0])
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    log_in(page, base_url, *user)
+    page.wait_for_selector("#home-demo-table", timeout=TIMEOUT)
+
+    page.goto(f"{base_url}/trace/tron/{WORLD.cast['victim']}?model=poison&tx={theft}")
+    expect(page.locator("#trace-summary")).to_contain_text("229,985.00 USDT reached 5 exit(s)", timeout=TIMEOUT)
+    expect(page.locator("#trace-exits tbody tr")).to_have_count(5)
+    expect(page.locator("#trace-exits")).to_contain_text(WORLD.cast["deposit_1"])
+    assert page.locator("#trace-graph canvas").count() > 0
+    screenshot(page, "trace-poison")
+
+    page.select_option('select[id*="\\"model\\""]', "haircut")
+    page.click("#trace-apply")
+    page.wait_for_url(re.compile(r"/trace/tron/\w+\?tx=\w+$"), timeout=TIMEOUT)
+    expect(page.locator("#trace-summary")).to_contain_text("haircut model", timeout=TIMEOUT)
+    expect(page.locator("#trace-summary")).not_to_contain_text("229,985.00")
+
+    with page.expect_download(timeout=TIMEOUT) as download:
+        page.click("#trace-export")
+    path = tmp_path / "trace.gexf"
+    download.value.save_as(path)
+    assert WORLD.cast["deposit_1"] in nx.read_gexf(path)
+    context.close()

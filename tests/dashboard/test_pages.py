@@ -1,0 +1,113 @@
+"""Page logic without a browser: form validation, URL state, the transfer table, the built layouts."""
+
+import importlib
+
+import pytest
+from dashboard_helpers import THIEF
+
+from dashboard.components.forms import address_help, navigation_target
+from dashboard.components.results import danger_band
+from dashboard.tables import table_query, transfer_page
+from tracing.params import Parameters
+
+
+def page(app, name: str):
+    """A page module, as the app loaded it (pages register only once an app exists)."""
+    return importlib.import_module(f"dashboard.pages.{name}")
+
+
+def find(component, component_id):
+    """The component with ``component_id`` inside a layout, or None."""
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if hasattr(child, "to_plotly_json") and (found := find(child, component_id)) is not None:
+            return found
+    return None
+
+
+@pytest.mark.parametrize(
+    ("text", "chain", "invalid", "words"),
+    [
+        (THIEF, "auto", False, "Valid Tron"),
+        (THIEF, "ethereum", True, "not a valid ethereum address"),
+        (THIEF[:-1] + "7", "auto", True, "checksum"),
+        ("", "auto", False, "detected from the format"),
+    ],
+)
+def test_address_help_names_the_chain_or_the_problem(text, chain, invalid, words):
+    flagged, message = address_help(text, chain)
+    assert flagged is invalid
+    assert words in message
+
+
+def test_navigation_keeps_only_changed_parameters_in_the_url():
+    path, address_error, errors = navigation_target(
+        f"  {THIEF} ", "auto", {"maximum_threshold": "2.5", "time_difference": 13000}
+    )
+    assert path == f"/address/tron/{THIEF}?maximum_threshold=2.5"
+    assert address_error is None and errors == {}
+
+
+@pytest.mark.parametrize(
+    ("values", "fields"),
+    [
+        ({"minimum_threshold": 4, "maximum_threshold": 3}, {"minimum_threshold"}),
+        ({"time_difference": -5}, {"time_difference"}),
+        (
+            {"value_coefficient": 0, "transfers_coefficient": 0, "hiding_coefficient": 0, "relation_coefficient": 0},
+            {"value_coefficient", "transfers_coefficient", "hiding_coefficient", "relation_coefficient"},
+        ),
+    ],
+)
+def test_bad_parameters_mark_their_fields_and_stay(values, fields):
+    path, _, errors = navigation_target(THIEF, "auto", values)
+    assert path is None
+    assert set(errors) == fields
+
+
+def test_invalid_address_does_not_navigate():
+    path, address_error, _ = navigation_target("0x123", "auto", {})
+    assert path is None and "Ethereum" in address_error
+
+
+@pytest.mark.parametrize(("score", "label"), [(0, "Low"), (30, "Elevated"), (60, "High"), (99, "Severe")])
+def test_danger_bands(score, label):
+    assert danger_band(score)[0] == label
+
+
+def test_transfer_table_filters_sorts_and_pages(services):
+    found = services.investigate("tron", THIEF, Parameters())
+    total = len(found.report.table)
+    table, pages, page, count = transfer_page(found, 1, table_query("value:desc", None, None, None, None, "all"))
+    amounts = [float(row.children[4].children.replace(",", "")) for row in table.children[1].children]
+    assert amounts == sorted(amounts, reverse=True)
+    assert count == f"{total:,} of {total:,} transfers" and page == 1 and pages == -(-total // 15)
+    _, _, _, count = transfer_page(found, 1, table_query("timestamp:asc", None, None, 10_000, None, "all"))
+    assert int(count.split()[0].replace(",", "")) == int((found.report.table.value >= 10_000).sum())
+    _, _, _, count = transfer_page(found, 1, table_query("z:asc", "2025-07-29", "2025-07-29", None, None, "hiding"))
+    assert 0 < int(count.split()[0]) <= found.report.tests["hiding"].rows.size
+    _, pages, page, _ = transfer_page(found, 99, table_query("", None, None, None, None, "all"))
+    assert page == pages
+
+
+def test_address_layout_follows_the_url(app):
+    with app.server.test_request_context("/"):
+        layout = page(app, "address").layout("tron", THIEF, maximum_threshold="2.5")
+    request = find(layout, "address-request").data
+    assert request["params"]["maximum_threshold"] == 2.5
+    assert find(layout, "address-share-link").value.endswith(f"/address/tron/{THIEF}?maximum_threshold=2.5")
+
+
+def test_address_layout_shows_bad_url_parameters(app):
+    with app.server.test_request_context("/"):
+        layout = page(app, "address").layout("tron", THIEF, maximum_threshold="lots")
+    assert find(layout, "address-request").data is None
+    assert "maximum_threshold" in str(find(layout, "address-alert").children.children)
+
+
+def test_home_lists_the_demo_actors(app):
+    with app.server.test_request_context("/"):
+        layout = page(app, "home").layout()
+    assert f"/address/tron/{THIEF}" in str(find(layout, "home-demo-table").to_plotly_json())

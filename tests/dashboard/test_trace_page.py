@@ -1,0 +1,87 @@
+"""The trace page: login, URL state, the graph and exits callbacks, expanding, highlighting and exporting."""
+
+import importlib
+
+import pytest
+from dashboard_helpers import login
+
+from dashboard.urls import trace_path
+from tracing.flow import TraceParameters
+from tracing.sources.demo import build_demo
+
+WORLD = build_demo()
+VICTIM = WORLD.cast["victim"]
+
+
+@pytest.fixture
+def page(app):
+    """The page module as the app loaded it."""
+    return importlib.import_module("dashboard.pages.trace")
+
+
+@pytest.fixture
+def theft(services) -> str:
+    own = services.store.transfers_of("tron", VICTIM)
+    return str(own.tx_hash[(own.receiver == WORLD.cast["thief"])][0])
+
+
+def request_for(page, theft, **query):
+    request, _, errors = page._request("tron", VICTIM, {"tx": theft, **query})
+    assert errors == {}
+    return request
+
+
+def test_anonymous_visitors_are_sent_to_the_login(client):
+    answer = client.get(f"/trace/tron/{VICTIM}")
+    assert answer.status_code == 302 and "/login" in answer.headers["Location"]
+
+
+def test_the_page_loads_for_a_logged_in_user(client, user, theft):
+    assert login(client, *user).status_code == 302
+    answer = client.get(trace_path("tron", VICTIM, TraceParameters(tx=theft, model="fifo")))
+    assert answer.status_code == 200
+
+
+def test_the_url_parameters_come_back_as_the_request(page, theft):
+    request = request_for(page, theft, model="fifo", hops="4", expanded="A,B", focus="A")
+    assert request["params"]["model"] == "fifo" and request["params"]["hops"] == 4
+    assert request["expanded"] == ["A", "B"] and request["focus"] == "A"
+    bad, _, errors = page._request("tron", VICTIM, {"hops": "0"})
+    assert bad["params"] is None and set(errors) == {"hops"}
+
+
+def test_the_graph_and_exits_change_with_the_model(app, page, theft):
+    with app.server.test_request_context("/"):
+        poison = page.callback_trace_results(request_for(page, theft, model="poison"))
+        haircut = page.callback_trace_results(request_for(page, theft, model="haircut"))
+    elements, summary, exits, alert = poison
+    nodes = {e["data"]["id"]: e for e in elements if "source" not in e["data"]}
+    deposit = WORLD.cast["deposit_1"]
+    assert alert is None
+    assert nodes[deposit]["data"]["kind"] == "exit" and nodes[deposit]["position"]["x"] > 0
+    assert "229,985.00 USDT reached 5 exit(s)" in str(summary.children)
+    assert "229,985.00" not in str(haircut[1].children)
+    assert deposit in str(exits)
+
+
+def test_a_clicked_more_node_links_to_its_expansion_and_an_edge_shows_its_transfers(app, page, theft):
+    request = request_for(page, theft, model="poison")
+    with app.server.test_request_context("/"):
+        details = page.callback_trace_node({"id": f"{VICTIM}+more", "kind": "more", "count": 3, "hop": 1}, request)
+        transfers = page.callback_trace_edge({"source": VICTIM, "target": WORLD.cast["thief"]}, request)
+    assert f"expanded={VICTIM}" in str(details)
+    assert theft in str(transfers) and "250000" in str(transfers)
+
+
+def test_a_focused_node_highlights_the_path_from_the_source(app, page, theft):
+    request = request_for(page, theft, model="poison", focus=WORLD.cast["deposit_2"])
+    with app.server.test_request_context("/"):
+        elements = page.callback_trace_results(request)[0]
+    lit = {e["data"]["id"] for e in elements if e["classes"] == "highlight"}
+    assert {VICTIM, WORLD.cast["thief"], WORLD.cast["mule_2_3"], WORLD.cast["deposit_2"]} <= lit
+
+
+def test_export_sends_a_gexf_file(app, page, theft):
+    with app.server.test_request_context("/"):
+        sent = page.callback_trace_export(1, ".gexf", request_for(page, theft))
+    assert sent["filename"].endswith(".gexf") and sent["base64"]
