@@ -23,13 +23,16 @@ def _identity(table: TransferTable) -> np.ndarray:
     return np.char.add(np.char.add(table.tx_hash.astype(str), ":"), table.index.astype(str))
 
 
-def pass_through_context(store: Store, chain: Chain, own: TransferTable, params: Parameters) -> TransferTable:
+def pass_through_context(
+    store: Store, chain: Chain, address: str, own: TransferTable, params: Parameters
+) -> TransferTable:
     """The address's transfers plus every transfer that may chain with them through intermediaries.
 
     Hop by hop: the arrivals at the senders of the chain's earliest transfers
     (just before them), and the departures from the receivers of its latest
     transfers (just after them). Only accounts whose transfers link in are
-    followed further.
+    followed further. ``own`` holds every transfer of ``address``, so those are
+    never fetched again.
     """
     window = params.time_difference
     context = own
@@ -50,6 +53,7 @@ def pass_through_context(store: Store, chain: Chain, own: TransferTable, params:
             receivers=senders,
             since=int(times.min()) - window,
             until=int(times.max()) + window,
+            exclude=[address],
         )
         if not len(extra):
             break
@@ -89,7 +93,7 @@ def score_address(
         raise AddressNotFound(
             f"no transfers are stored for {chain.value} address {address}; import or fetch its transfers first"
         )
-    context = pass_through_context(store, chain, own, params)
+    context = pass_through_context(store, chain, address, own, params)
     listed = labels.addresses(chain, "sanctioned")
     second_hop = None
     if len(listed):

@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import numpy as np
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
@@ -109,21 +110,28 @@ class Store:
             return conn.execute(count).scalar_one() - before
 
     def _table(self, chain: Chain, rows: Sequence) -> TransferTable:
-        """Rows of the transfer columns as a table in canonical time order."""
-        assets: dict[tuple, Asset] = {}  # one Asset per distinct asset, not one per row
-        for r in rows:
-            if (r[6], r[7], r[8]) not in assets:
-                assets[(r[6], r[7], r[8])] = Asset(r[6], r[7], r[8])
-        return TransferTable.from_columns(
+        """Rows of the transfer columns as a table in canonical time order (dictionary-encoded here)."""
+        if not rows:
+            return TransferTable.empty(chain)
+        tx_hash, index, block, timestamp, sender, receiver, symbol, contract, decimals, amount = zip(*rows)
+        keys: dict[tuple, int] = {}
+        asset_code = np.array([keys.setdefault(k, len(keys)) for k in zip(symbol, contract, decimals)])
+        assets = [Asset(*k) for k in keys]
+        rank = np.argsort(np.argsort(assets))  # the table's assets are sorted
+        n = len(rows)
+        addresses, codes = np.unique(np.array(sender + receiver, dtype=str), return_inverse=True)
+        return TransferTable.from_codes(
             chain,
-            tx_hash=[r[0] for r in rows],
-            index=[r[1] for r in rows],
-            block=[r[2] for r in rows],
-            timestamp=[r[3] for r in rows],
-            sender=[r[4] for r in rows],
-            receiver=[r[5] for r in rows],
-            asset=[assets[(r[6], r[7], r[8])] for r in rows],
-            amount=[int(r[9]) for r in rows],
+            addresses=addresses,
+            assets=sorted(assets),
+            tx_hash=tx_hash,
+            index=index,
+            block=block,
+            timestamp=timestamp,
+            src=codes[:n],
+            dst=codes[n:],
+            asset=rank[asset_code],
+            amount=[int(a) for a in amount],
         ).sorted()
 
     def transfers_of(self, chain: Chain | str, address: str) -> TransferTable:
@@ -138,8 +146,12 @@ class Store:
         receivers: Iterable[str] = (),
         since: int | None = None,
         until: int | None = None,
+        exclude: Iterable[str] = (),
     ) -> TransferTable:
-        """Transfers sent by any of ``senders`` or received by any of ``receivers``, in a time range."""
+        """Transfers sent by any of ``senders`` or received by any of ``receivers``, in a time range.
+
+        ``exclude`` leaves out transfers sent or received by those addresses (ones the caller has already).
+        """
         chain = Chain.parse(chain)
         conditions = []
         for column, values in (
@@ -159,6 +171,9 @@ class Store:
             query = query.where(transfers.c.timestamp >= since)
         if until is not None:
             query = query.where(transfers.c.timestamp <= until)
+        excluded = sorted(set(exclude))
+        if excluded:
+            query = query.where(transfers.c.sender.not_in(excluded), transfers.c.receiver.not_in(excluded))
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return self._table(chain, rows)
