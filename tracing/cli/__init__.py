@@ -1,4 +1,4 @@
-"""``python -m tracing``: score addresses, load the demo world, import files and sanctions lists.
+"""``python -m tracing``: score addresses, trace funds, load the demo world, import files and sanctions lists.
 
 Every command opens the store named by ``--database`` or ``DATABASE_URL`` (default:
 the SQLite file under ``instance/``). Errors a user can cause print one line on

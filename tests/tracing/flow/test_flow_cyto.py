@@ -1,0 +1,35 @@
+"""Cytoscape elements of the display graph: layers by hop, sizes, colours, highlighted path."""
+
+from tracing.flow import TraceParameters, display_graph, trace
+from tracing.flow.cyto import CATEGORY_COLOURS, cytoscape_elements, path_to
+from tracing.testing import make_table
+
+
+def elements(direction="forward", highlight=()):
+    table = make_table([10, 6, 1], times=[1, 2, 3], senders=["S", "A", "A"], receivers=["A", "B", "C"])
+    source = "S" if direction == "forward" else "B"
+    g = display_graph(trace(table, source, TraceParameters(direction=direction, model="poison")))
+    return g, {e["data"]["id"]: e for e in cytoscape_elements(g, symbol="USDT", highlight=highlight)}
+
+
+def test_layers_run_left_to_right_by_hop_and_size_follows_the_amount():
+    _, found = elements()
+    assert [found[n]["position"]["x"] for n in ("S", "A", "B")] == [0, 260, 520]
+    assert found["A"]["data"]["size"] > found["B"]["data"]["size"] > found["C"]["data"]["size"]
+    assert found["S"]["data"]["colour"] == CATEGORY_COLOURS["source"]
+    assert found["A->B"]["data"]["width"] > found["A->C"]["data"]["width"]
+    assert found["A->B"]["data"]["caption"] == "6.00"
+
+
+def test_backward_traces_grow_to_the_left():
+    _, found = elements("backward")
+    assert found["S"]["position"]["x"] < found["A"]["position"]["x"] < found["B"]["position"]["x"] == 0
+
+
+def test_the_path_to_a_node_is_highlighted():
+    g, _ = elements()
+    path = path_to(g, "C")
+    _, found = elements(highlight=path)
+    assert path == ["S", "A", "C"]
+    assert {k for k, e in found.items() if e["classes"] == "highlight"} == {"S", "A", "C", "S->A", "A->C"}
+    assert path_to(g, "NOWHERE") == []

@@ -1,0 +1,153 @@
+"""``python -m tracing trace ...`` and ``python -m tracing path A B``: follow the money from the command line.
+
+Both trace what the store holds (the demo world is loaded into an empty store first).
+The text output lists the exits first: the list an investigator sends with a freeze
+request.
+"""
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+
+from tracing.cli import command
+from tracing.errors import BadParameters, NoFlowPath
+from tracing.flow import DIRECTIONS, FORMATS, MODELS, Trace, TraceParameters, export_trace, flow_paths
+from tracing.flow.gather import gather, trace_stored
+from tracing.model import normalize_address
+from tracing.sources import demo
+from tracing.store import Store
+
+__all__ = ["add_parser", "render_paths", "render_trace"]
+
+TRACE_OPTIONS = ("direction", "hops", "model", "min_amount", "since", "until", "asset", "tx", "amount")
+SHOWN_ADDRESSES = 15
+
+
+def add_parser(sub) -> None:
+    """Add the ``trace`` and ``path`` sub-commands to the CLI's sub-parsers."""
+    defaults = TraceParameters()
+    trace = sub.add_parser("trace", help="follow funds forward or backward from an address or a theft transaction")
+    trace.add_argument("address")
+    trace.add_argument("--chain", help="tron, ethereum, bitcoin or solana (detected from the format when omitted)")
+    trace.add_argument("--tx", help="hash of the seed transaction (the theft) sent or received by ADDRESS")
+    trace.add_argument("--amount", metavar="X", help="seed amount held by ADDRESS at --since (instead of --tx)")
+    trace.add_argument("--direction", choices=DIRECTIONS, help=f"default {defaults.direction}")
+    trace.add_argument("--hops", metavar="N", help=f"default {defaults.hops}")
+    trace.add_argument("--model", choices=MODELS, help=f"taint model, default {defaults.model}")
+    trace.add_argument("--min-amount", dest="min_amount", metavar="X", help="do not follow smaller traced transfers")
+    trace.add_argument("--since", metavar="T", help="unix seconds or ISO 8601 (UTC)")
+    trace.add_argument("--until", metavar="T", help="unix seconds or ISO 8601 (UTC)")
+    trace.add_argument("--asset", metavar="SYMBOL", help="token to trace (default: the seed's or the usual one)")
+    trace.add_argument("--json", action="store_true", help="print the trace as JSON")
+    trace.add_argument("--export", metavar="FILE", help=f"also write the trace to FILE ({' '.join(FORMATS)})")
+
+    path = sub.add_parser("path", help="time-respecting paths from A to B, largest amount first")
+    path.add_argument("source")
+    path.add_argument("target")
+    path.add_argument("--chain", help="tron, ethereum, bitcoin or solana (detected from the format when omitted)")
+    path.add_argument("--hops", metavar="N", default=defaults.hops, help=f"default {defaults.hops}")
+    path.add_argument("--asset", metavar="SYMBOL")
+    path.add_argument("--since", metavar="T")
+    path.add_argument("--until", metavar="T")
+    path.add_argument("--limit", type=int, default=10, help="paths to show (default 10)")
+    path.add_argument("--json", action="store_true", help="print the paths as JSON")
+
+
+@command("trace")
+def cmd_trace(args: argparse.Namespace, store: Store) -> int:
+    """Trace from an address and print the exits, the addresses reached and the transfers."""
+    params = TraceParameters.from_mapping({k: getattr(args, k) for k in TRACE_OPTIONS})
+    if args.export and args.export[args.export.rfind(".") :].lower() not in FORMATS:
+        raise BadParameters("export", f"unknown file type of {args.export!r}; use one of {', '.join(FORMATS)}")
+    demo.ensure_demo(store)
+    result = trace_stored(store, args.address, params, chain=args.chain)
+    print(json.dumps(result.to_dict(), indent=2) if args.json else render_trace(result))
+    if args.export:
+        written = export_trace(result, args.export)
+        print(f"trace written to {written}", file=sys.stderr)
+    return 0
+
+
+@command("path")
+def cmd_path(args: argparse.Namespace, store: Store) -> int:
+    """Print the time-respecting paths from one address to another."""
+    chain, source = normalize_address(args.source, args.chain)
+    _, target = normalize_address(args.target, chain)
+    params = TraceParameters.from_mapping(
+        {"hops": args.hops, "asset": args.asset, "since": args.since, "until": args.until}
+    )
+    if args.limit < 1:
+        raise BadParameters("limit", f"must be 1 or more, got {args.limit}")
+    demo.ensure_demo(store)
+    table = gather(store, chain, source, params, labels=store.label_index(chain))
+    if table.code_of(target) < 0:
+        print(f"error: no stored flow from {source} reaches {target} within {params.hops} hops", file=sys.stderr)
+        return 1
+    try:
+        paths = flow_paths(
+            table,
+            source,
+            target,
+            hops=params.hops,
+            asset=params.asset,
+            since=params.since,
+            until=params.until,
+            limit=args.limit,
+        )
+    except NoFlowPath as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps({"source": source, "target": target, "paths": [p.to_dict() for p in paths]}, indent=2))
+    else:
+        print(render_paths(source, target, paths))
+    return 0
+
+
+def _when(ts: int) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M") if ts >= 0 else "-"
+
+
+def _amount(x: float, symbol: str) -> str:
+    return f"{x:,.2f} {symbol}"
+
+
+def render_trace(result: Trace) -> str:
+    """A readable text version of a trace: exits first, then the addresses reached."""
+    p, symbol = result.params, result.asset.symbol
+    seed = f"seed {_amount(result.seed, symbol)}" + (f" from tx {p.tx}" if p.tx else "")
+    lines = [
+        f"{p.direction.capitalize()} trace of {symbol} from {result.source} ({result.chain.value})",
+        f"model {p.model}, {p.hops} hops, min amount {p.min_amount:g}, {seed}",
+        "",
+    ]
+    exits = result.exits
+    total = sum(e.amount for e in exits)
+    share = f" ({100 * total / result.seed:.1f}% of the seed)" if result.seed > 0 else ""
+    lines.append(f"Exits reached: {len(exits)}, {_amount(total, symbol)}{share}")
+    for e in exits:
+        lines.append(
+            f"  {_amount(e.amount, symbol):>20}  {e.label} ({e.category})  {e.address}  hop {e.hop}  "
+            f"first {_when(e.first)}  tx {', '.join(e.transactions[:3])}{' ...' if len(e.transactions) > 3 else ''}"
+        )
+    rows = sorted(result.address_rows(), key=lambda r: -r["received"])[:SHOWN_ADDRESSES]
+    lines += ["", f"Addresses reached: {len(result)} (largest {len(rows)} shown)"]
+    lines += [
+        f"  hop {r['hop']:>2}  {_amount(r['received'], symbol):>20}  {100 * r['taint_share']:5.1f}% of inflow  "
+        f"{r['address']}  {r['label']}"
+        for r in rows
+    ]
+    lines += ["", f"Traced transfers: {len(result.edges)}"]
+    return "\n".join(lines)
+
+
+def render_paths(source: str, target: str, paths) -> str:
+    """A readable text version of the paths from ``source`` to ``target``."""
+    lines = [f"{len(paths)} time-respecting path(s) from {source} to {target}, largest first:"]
+    for n, path in enumerate(paths, 1):
+        lines.append(f"{n}. {path.amount:,.2f} over {len(path.addresses) - 1} hop(s), from {_when(path.times[0])}")
+        lines += [
+            f"     {a}" + (f"  --tx {tx}-->" if tx else "") for a, tx in zip(path.addresses, (*path.transactions, ""))
+        ]
+    return "\n".join(lines)

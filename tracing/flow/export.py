@@ -1,0 +1,76 @@
+"""Exports of a trace: GraphML and GEXF (Gephi, yEd), JSON, and a CSV of the traced transfers.
+
+The format follows the file's extension (:data:`FORMATS`). GraphML and GEXF hold the
+transfer multigraph of :func:`~tracing.flow.graph.trace_graph`: one edge per transfer,
+exact amounts as decimal strings.
+"""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import networkx as nx
+
+from tracing.errors import BadParameters
+from tracing.flow.graph import trace_graph
+from tracing.flow.result import Trace
+
+__all__ = ["CSV_COLUMNS", "FORMATS", "export_trace", "trace_bytes", "trace_csv"]
+
+CSV_COLUMNS = ("tx_hash", "index", "timestamp", "from", "to", "asset", "amount", "traced", "hop")
+
+
+def trace_csv(trace: Trace) -> str:
+    """The traced transfers as CSV text (header :data:`CSV_COLUMNS`)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(trace.edge_rows())
+    return out.getvalue()
+
+
+def _graphml(trace: Trace) -> bytes:
+    out = io.BytesIO()
+    nx.write_graphml(trace_graph(trace), out)
+    return out.getvalue()
+
+
+def _gexf(trace: Trace) -> bytes:
+    out = io.BytesIO()
+    nx.write_gexf(trace_graph(trace), out)
+    return out.getvalue()
+
+
+def _json(trace: Trace) -> bytes:
+    return json.dumps(trace.to_dict(), indent=2).encode()
+
+
+def _csv(trace: Trace) -> bytes:
+    return trace_csv(trace).encode()
+
+
+FORMATS = {".graphml": _graphml, ".gexf": _gexf, ".json": _json, ".csv": _csv}
+"""Encoders by file extension."""
+
+
+def trace_bytes(trace: Trace, suffix: str) -> bytes:
+    """The trace encoded as the file type ``suffix`` ('.gexf', ...) names.
+
+    Raises
+    ------
+    BadParameters
+        The extension is not one of :data:`FORMATS`.
+    """
+    encoder = FORMATS.get(suffix.lower())
+    if encoder is None:
+        raise BadParameters("export", f"unknown file type {suffix!r}; use one of {', '.join(FORMATS)}")
+    return encoder(trace)
+
+
+def export_trace(trace: Trace, path: str | Path) -> Path:
+    """Write ``trace`` to ``path`` in the format its extension names; return the path."""
+    path = Path(path)
+    data = trace_bytes(trace, path.suffix)
+    path.write_bytes(data)
+    return path

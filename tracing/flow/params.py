@@ -1,0 +1,158 @@
+"""Trace parameters: one validated value object from the URL, the CLI or the API to the engine.
+
+>>> TraceParameters().model, TraceParameters().hops
+('haircut', 6)
+>>> TraceParameters.from_mapping({"hops": "3", "model": "FIFO", "since": "2025-07-29T10:00"}).since
+1753783200
+>>> TraceParameters(hops=0)
+Traceback (most recent call last):
+...
+tracing.errors.BadParameters: hops: must be a whole number from 1 to 20, got 0
+"""
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import UTC, datetime
+
+from tracing.errors import BadParameters
+
+__all__ = ["DIRECTIONS", "MAX_HOPS", "MODELS", "TraceParameters", "parse_time"]
+
+MODELS = ("poison", "haircut", "fifo")
+DIRECTIONS = ("forward", "backward")
+MAX_HOPS = 20
+
+
+@dataclass(frozen=True)
+class TraceParameters:
+    """What to trace and how far.
+
+    Parameters
+    ----------
+    direction : {'forward', 'backward'}
+        Forward: where did the money go. Backward: where did it come from.
+    hops : int
+        How many transfers away from the source the trace follows (1 to 20).
+    model : {'poison', 'haircut', 'fifo'}
+        Taint model (see :mod:`tracing.flow.taint`).
+    min_amount : float
+        Transfers carrying less traced value than this (token units) are not followed.
+    since, until : int, optional
+        Unix seconds; only transfers in ``[since, until]`` move traced funds. ISO 8601
+        text is accepted (UTC unless it carries an offset).
+    asset : str, optional
+        Token symbol to trace; default: the seed transaction's asset, else the asset the
+        source sends most often.
+    tx : str, optional
+        Hash of the seed transaction (the theft): the trace starts with its amount.
+    amount : float, optional
+        Seed amount in token units held by the source at ``since`` (with no ``tx``).
+    """
+
+    direction: str = "forward"
+    hops: int = 6
+    model: str = "haircut"
+    min_amount: float = 0.0
+    since: int | None = None
+    until: int | None = None
+    asset: str | None = None
+    tx: str | None = None
+    amount: float | None = None
+
+    def __post_init__(self):
+        for name, options in (("direction", DIRECTIONS), ("model", MODELS)):
+            value = str(getattr(self, name)).strip().lower()
+            if value not in options:
+                raise BadParameters(name, f"must be one of {', '.join(options)}, got {getattr(self, name)!r}")
+            object.__setattr__(self, name, value)
+        hops = _number("hops", self.hops)
+        if hops != int(hops) or not 1 <= hops <= MAX_HOPS:
+            raise BadParameters("hops", f"must be a whole number from 1 to {MAX_HOPS}, got {self.hops}")
+        object.__setattr__(self, "hops", int(hops))
+        min_amount = _number("min_amount", self.min_amount)
+        if min_amount < 0:
+            raise BadParameters("min_amount", f"must be 0 or more, got {self.min_amount}")
+        object.__setattr__(self, "min_amount", min_amount)
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            object.__setattr__(self, name, None if value is None else parse_time(value, name))
+        if self.since is not None and self.until is not None and self.since > self.until:
+            raise BadParameters("until", f"must not be before since ({self.until} < {self.since})")
+        if self.amount is not None:
+            amount = _number("amount", self.amount)
+            if amount <= 0:
+                raise BadParameters("amount", f"must be above 0, got {self.amount}")
+            object.__setattr__(self, "amount", amount)
+        for name in ("asset", "tx"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, _text(name, value))
+        if self.asset is not None:
+            object.__setattr__(self, "asset", self.asset.upper())
+        if self.tx is not None and self.amount is not None:
+            raise BadParameters("amount", "give either a seed transaction (tx) or a seed amount, not both")
+
+    @classmethod
+    def from_mapping(cls, data: Mapping, *, ignore: tuple[str, ...] = ()) -> "TraceParameters":
+        """Parameters from strings or numbers (URL query, JSON body, CLI); empty values take defaults."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known - set(ignore))
+        if unknown:
+            raise BadParameters(unknown[0], f"unknown trace parameter; known ones are {', '.join(sorted(known))}")
+        return cls(**{k: v for k, v in data.items() if k in known and v is not None and v != ""})
+
+    def with_(self, **changes) -> "TraceParameters":
+        """A copy with some fields changed (validated again)."""
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        """Plain dict, JSON-ready."""
+        return asdict(self)
+
+    def changed(self) -> dict:
+        """Only the fields that differ from the defaults (for short URLs)."""
+        default = TraceParameters()
+        return {k: v for k, v in self.to_dict().items() if getattr(default, k) != v}
+
+
+def parse_time(value, name: str = "time") -> int:
+    """Unix seconds from an int, a numeric string or ISO 8601 text (UTC unless an offset is given).
+
+    >>> parse_time("2025-07-29"), parse_time(1753783200)
+    (1753747200, 1753783200)
+    """
+    if isinstance(value, bool):
+        raise BadParameters(name, f"must be a time, got {value!r}")
+    if isinstance(value, int | float):
+        if not math.isfinite(value) or value != int(value):
+            raise BadParameters(name, f"must be whole unix seconds, got {value!r}")
+        return int(value)
+    text = str(value).strip()
+    if text.lstrip("-").isdigit():
+        return int(text)
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadParameters(name, f"must be unix seconds or an ISO 8601 date, got {value!r}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp())
+
+
+def _number(name: str, value) -> float:
+    if isinstance(value, bool):
+        raise BadParameters(name, f"must be a number, got {value!r}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise BadParameters(name, f"must be a number, got {value!r}") from None
+    if not math.isfinite(number):
+        raise BadParameters(name, f"must be a finite number, got {value!r}")
+    return number
+
+
+def _text(name: str, value) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise BadParameters(name, f"must be non-empty text, got {value!r}")
+    return value.strip()
