@@ -28,8 +28,10 @@ format: install
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-bench: install
+bench: install  ## every benchmark: prints figures and ratios, asserts nothing
 	$(PY) bench/scoring.py
+	$(PY) bench/flow.py
+	$(PY) bench/dashboard.py
 
 demo: install
 	$(PY) -m tracing demo

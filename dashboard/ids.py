@@ -4,6 +4,7 @@
 SHELL_LOCATION = "shell-location"
 
 # home page
+HOME_TRACE_THEFT = "home-trace-theft"
 HOME_ADDRESS = "home-address-input"
 HOME_CHAIN = "home-chain-select"
 HOME_SUBMIT = "home-submit"
@@ -18,6 +19,7 @@ ADDRESS_ADDRESS_HELP = "address-address-help"
 ADDRESS_NAV = "address-nav"
 ADDRESS_PARAM = "address-param"  # pattern {"type": ADDRESS_PARAM, "name": field}
 ADDRESS_PARAM_HELP = "address-param-help"  # pattern {"type": ADDRESS_PARAM_HELP, "name": field}
+ADDRESS_TRACE_LINK = "address-trace-link"
 ADDRESS_SHARE_LINK = "address-share-link"
 ADDRESS_COPY = "address-copy"
 

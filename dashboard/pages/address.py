@@ -16,7 +16,7 @@ from dashboard.components.results import result_panels, transfer_section
 from dashboard.errors import error_alert
 from dashboard.services import services
 from dashboard.tables import table_query, transfer_page
-from dashboard.urls import address_path
+from dashboard.urls import address_path, trace_path
 from tracing.errors import BadParameters, InvalidAddress, TracingError
 from tracing.model import display_address
 from tracing.params import FIELDS, Parameters
@@ -125,6 +125,12 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
                             ],
                             size="sm",
                             className="mt-2",
+                        ),
+                        dcc.Link(
+                            "Trace funds from this address",
+                            href=trace_path(chain, address) if request else "",
+                            id=ids.ADDRESS_TRACE_LINK,
+                            className="small d-inline-block mt-2",
                         ),
                     ]
                 ),

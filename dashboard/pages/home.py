@@ -6,7 +6,8 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.components.forms import address_form, address_help, navigation_target
-from dashboard.urls import address_path
+from dashboard.urls import address_path, trace_path
+from tracing.flow import TraceParameters
 from tracing.sources import demo
 
 dash.register_page(__name__, path="/", title="Tracing", name="Home")
@@ -38,7 +39,19 @@ def _demo_card() -> dbc.Card:
     return dbc.Card(
         [
             dbc.CardHeader("Demo world: a USDT theft on TRON", className="fw-semibold"),
-            dbc.CardBody(dbc.Table(html.Tbody(rows), hover=True, size="sm", className="mb-0", id="home-demo-table")),
+            dbc.CardBody(
+                [
+                    dbc.Table(html.Tbody(rows), hover=True, size="sm", className="mb-2", id="home-demo-table"),
+                    dcc.Link(
+                        "Trace the stolen 250,000 USDT from the theft transaction",
+                        href=trace_path(
+                            "tron", world.cast["victim"], TraceParameters(tx=world.theft_tx, model="poison")
+                        ),
+                        id=ids.HOME_TRACE_THEFT,
+                        className="fw-semibold",
+                    ),
+                ]
+            ),
         ],
         className="shadow-sm",
     )

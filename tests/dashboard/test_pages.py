@@ -111,3 +111,19 @@ def test_home_lists_the_demo_actors(app):
     with app.server.test_request_context("/"):
         layout = page(app, "home").layout()
     assert f"/address/tron/{THIEF}" in str(find(layout, "home-demo-table").to_plotly_json())
+
+
+def test_address_page_links_to_a_trace_from_the_address(app):
+    with app.server.test_request_context("/"):
+        layout = page(app, "address").layout("tron", THIEF)
+    assert find(layout, "address-trace-link").href == f"/trace/tron/{THIEF}"
+
+
+def test_home_links_to_the_trace_of_the_theft(app):
+    from tracing.sources.demo import build_demo
+
+    world = build_demo()
+    with app.server.test_request_context("/"):
+        layout = page(app, "home").layout()
+    href = find(layout, "home-trace-theft").href
+    assert href.startswith(f"/trace/tron/{world.cast['victim']}?") and f"tx={world.theft_tx}" in href

@@ -93,6 +93,13 @@ class DemoWorld:
     def __len__(self) -> int:
         return sum(len(t) for t in self.tables.values())
 
+    @property
+    def theft_tx(self) -> str:
+        """Hash of the theft: the victim's 250,000 USDT to the thief (where a forward trace starts)."""
+        tron = self.tables[Chain.TRON]
+        rows = np.flatnonzero((tron.sender == self.cast["victim"]) & (tron.receiver == self.cast["thief"]))
+        return str(tron.tx_hash[rows[0]])
+
 
 class _Ledger:
     """Collects one chain's transfers as columns before they become a table."""
