@@ -24,8 +24,57 @@ COEFFICIENTS = ("value_coefficient", "transfers_coefficient", "hiding_coefficien
 VALUE_METHODS = ("zscore", "robust")
 
 
+class ParameterSet:
+    """What every validated parameter object shares: built from text, copied, compared with its defaults.
+
+    Subclasses are frozen dataclasses whose ``__post_init__`` validates and raises
+    :class:`BadParameters` naming the field.
+    """
+
+    kind = "parameter"  # what an unknown key is called in the error message
+
+    @classmethod
+    def from_mapping(cls, data: Mapping, *, ignore: tuple[str, ...] = ()):
+        """Parameters from a dict of strings or numbers (URL query, JSON body, CLI).
+
+        Missing keys, ``None`` and empty strings take the defaults; unknown keys are
+        refused unless listed in ``ignore``.
+        """
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known - set(ignore))
+        if unknown:
+            raise BadParameters(unknown[0], f"unknown {cls.kind}; known ones are {', '.join(sorted(known))}")
+        return cls(**{k: v for k, v in data.items() if k in known and v is not None and v != ""})
+
+    def with_(self, **changes):
+        """A copy with some fields changed (validated again)."""
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        """Plain dict, JSON-ready."""
+        return asdict(self)
+
+    def changed(self) -> dict:
+        """Only the fields that differ from the defaults (for short URLs)."""
+        default = type(self)()
+        return {k: v for k, v in self.to_dict().items() if getattr(default, k) != v}
+
+
+def finite_number(name: str, value) -> float:
+    """``value`` as a finite float, or :class:`BadParameters` naming ``name``."""
+    if isinstance(value, bool):
+        raise BadParameters(name, f"must be a number, got {value!r}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise BadParameters(name, f"must be a number, got {value!r}") from None
+    if not math.isfinite(number):
+        raise BadParameters(name, f"must be a finite number, got {value!r}")
+    return number
+
+
 @dataclass(frozen=True)
-class Parameters:
+class Parameters(ParameterSet):
     """Thresholds, windows and weights of one investigation (defaults are the original's).
 
     Parameters
@@ -77,32 +126,6 @@ class Parameters:
         if not 1 <= self.hiding_max_hops <= 50:
             raise BadParameters("hiding_max_hops", f"must be between 1 and 50, got {self.hiding_max_hops}")
 
-    @classmethod
-    def from_mapping(cls, data: Mapping, *, ignore: tuple[str, ...] = ()) -> "Parameters":
-        """Parameters from a dict of strings or numbers (URL query, JSON body, CLI).
-
-        Missing keys and ``None`` take the defaults; unknown keys are refused unless
-        listed in ``ignore``.
-        """
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known - set(ignore))
-        if unknown:
-            raise BadParameters(unknown[0], f"unknown parameter; known ones are {', '.join(sorted(known))}")
-        return cls(**{k: v for k, v in data.items() if k in known and v is not None and v != ""})
-
-    def with_(self, **changes) -> "Parameters":
-        """A copy with some fields changed (validated again)."""
-        return replace(self, **changes)
-
-    def to_dict(self) -> dict:
-        """Plain dict, JSON-ready."""
-        return asdict(self)
-
-    def changed(self) -> dict:
-        """Only the fields that differ from the defaults (for short URLs)."""
-        default = Parameters()
-        return {k: v for k, v in self.to_dict().items() if getattr(default, k) != v}
-
     @property
     def coefficients(self) -> dict[str, float]:
         """The four weights by test name."""
@@ -115,14 +138,7 @@ def _coerce(name: str, kind, value):
         if not isinstance(value, str):
             raise BadParameters(name, f"must be text, got {value!r}")
         return value.strip().lower()
-    if isinstance(value, bool):
-        raise BadParameters(name, f"must be a number, got {value!r}")
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise BadParameters(name, f"must be a number, got {value!r}") from None
-    if not math.isfinite(number):
-        raise BadParameters(name, f"must be a finite number, got {value!r}")
+    number = finite_number(name, value)
     if kind is int:
         if number != int(number):
             raise BadParameters(name, f"must be a whole number, got {value!r}")

@@ -11,11 +11,11 @@ tracing.errors.BadParameters: hops: must be a whole number from 1 to 20, got 0
 """
 
 import math
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from tracing.errors import BadParameters
+from tracing.params import ParameterSet, finite_number
 
 __all__ = ["DIRECTIONS", "MAX_HOPS", "MODELS", "TraceParameters", "parse_time"]
 
@@ -25,7 +25,7 @@ MAX_HOPS = 20
 
 
 @dataclass(frozen=True)
-class TraceParameters:
+class TraceParameters(ParameterSet):
     """What to trace and how far.
 
     Parameters
@@ -50,6 +50,8 @@ class TraceParameters:
         Seed amount in token units held by the source at ``since`` (with no ``tx``).
     """
 
+    kind = "trace parameter"
+
     direction: str = "forward"
     hops: int = 6
     model: str = "haircut"
@@ -66,11 +68,11 @@ class TraceParameters:
             if value not in options:
                 raise BadParameters(name, f"must be one of {', '.join(options)}, got {getattr(self, name)!r}")
             object.__setattr__(self, name, value)
-        hops = _number("hops", self.hops)
+        hops = finite_number("hops", self.hops)
         if hops != int(hops) or not 1 <= hops <= MAX_HOPS:
             raise BadParameters("hops", f"must be a whole number from 1 to {MAX_HOPS}, got {self.hops}")
         object.__setattr__(self, "hops", int(hops))
-        min_amount = _number("min_amount", self.min_amount)
+        min_amount = finite_number("min_amount", self.min_amount)
         if min_amount < 0:
             raise BadParameters("min_amount", f"must be 0 or more, got {self.min_amount}")
         object.__setattr__(self, "min_amount", min_amount)
@@ -80,7 +82,7 @@ class TraceParameters:
         if self.since is not None and self.until is not None and self.since > self.until:
             raise BadParameters("until", f"must not be before since ({self.until} < {self.since})")
         if self.amount is not None:
-            amount = _number("amount", self.amount)
+            amount = finite_number("amount", self.amount)
             if amount <= 0:
                 raise BadParameters("amount", f"must be above 0, got {self.amount}")
             object.__setattr__(self, "amount", amount)
@@ -92,28 +94,6 @@ class TraceParameters:
             object.__setattr__(self, "asset", self.asset.upper())
         if self.tx is not None and self.amount is not None:
             raise BadParameters("amount", "give either a seed transaction (tx) or a seed amount, not both")
-
-    @classmethod
-    def from_mapping(cls, data: Mapping, *, ignore: tuple[str, ...] = ()) -> "TraceParameters":
-        """Parameters from strings or numbers (URL query, JSON body, CLI); empty values take defaults."""
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known - set(ignore))
-        if unknown:
-            raise BadParameters(unknown[0], f"unknown trace parameter; known ones are {', '.join(sorted(known))}")
-        return cls(**{k: v for k, v in data.items() if k in known and v is not None and v != ""})
-
-    def with_(self, **changes) -> "TraceParameters":
-        """A copy with some fields changed (validated again)."""
-        return replace(self, **changes)
-
-    def to_dict(self) -> dict:
-        """Plain dict, JSON-ready."""
-        return asdict(self)
-
-    def changed(self) -> dict:
-        """Only the fields that differ from the defaults (for short URLs)."""
-        default = TraceParameters()
-        return {k: v for k, v in self.to_dict().items() if getattr(default, k) != v}
 
 
 def parse_time(value, name: str = "time") -> int:
@@ -138,18 +118,6 @@ def parse_time(value, name: str = "time") -> int:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return int(moment.timestamp())
-
-
-def _number(name: str, value) -> float:
-    if isinstance(value, bool):
-        raise BadParameters(name, f"must be a number, got {value!r}")
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise BadParameters(name, f"must be a number, got {value!r}") from None
-    if not math.isfinite(number):
-        raise BadParameters(name, f"must be a finite number, got {value!r}")
-    return number
 
 
 def _text(name: str, value) -> str:
