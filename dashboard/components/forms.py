@@ -1,14 +1,22 @@
 """The address form (input, chain, submit) and the parameters panel, with their validation logic."""
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import Input, Output, callback, html
 
 from dashboard.urls import address_path
 from tracing.errors import BadParameters, InvalidAddress
 from tracing.model import Chain, normalize_address
 from tracing.params import COEFFICIENTS, FIELDS, VALUE_METHODS, Parameters
 
-__all__ = ["PARAM_LABELS", "address_form", "address_help", "check_address", "navigation_target", "params_panel"]
+__all__ = [
+    "PARAM_LABELS",
+    "address_form",
+    "address_help",
+    "check_address",
+    "navigation_target",
+    "params_panel",
+    "register_address_help",
+]
 
 PARAM_LABELS = {
     "minimum_threshold": ("Minimum z threshold", "a z-score at or below it is unusual"),
@@ -125,3 +133,22 @@ def params_panel(values: dict, pattern: str, help_pattern: str, errors: dict | N
         ],
         className="shadow-sm",
     )
+
+
+def register_address_help(ids: dict) -> None:
+    """Register the callback that says, as the user types, which chain the address is on or what is wrong.
+
+    ``ids`` is the form's id map (see :func:`address_form`); each page with the form calls this once.
+    """
+
+    @callback(
+        Output(ids["address"], "invalid"),
+        Output(ids["help"], "children"),
+        Output(ids["help"], "color"),
+        Input(ids["address"], "value"),
+        Input(ids["chain"], "value"),
+        prevent_initial_call=True,
+    )
+    def callback_address_help(text, chain):
+        invalid, message = address_help(text, chain)
+        return invalid, message, "danger" if invalid else "muted"

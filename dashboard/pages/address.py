@@ -11,7 +11,13 @@ import flask
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import ids
-from dashboard.components.forms import PARAM_LABELS, address_form, address_help, navigation_target, params_panel
+from dashboard.components.forms import (
+    PARAM_LABELS,
+    address_form,
+    navigation_target,
+    params_panel,
+    register_address_help,
+)
 from dashboard.components.results import result_panels, transfer_section
 from dashboard.errors import error_alert
 from dashboard.services import services
@@ -156,18 +162,7 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
     )
 
 
-@callback(
-    Output(ids.ADDRESS_ADDRESS, "invalid"),
-    Output(ids.ADDRESS_ADDRESS_HELP, "children"),
-    Output(ids.ADDRESS_ADDRESS_HELP, "color"),
-    Input(ids.ADDRESS_ADDRESS, "value"),
-    Input(ids.ADDRESS_CHAIN, "value"),
-    prevent_initial_call=True,
-)
-def callback_address_help(text, chain):
-    """Say which chain the typed address is on, or what is wrong with it."""
-    invalid, message = address_help(text, chain)
-    return invalid, message, "danger" if invalid else "muted"
+register_address_help(FORM_IDS)
 
 
 @callback(

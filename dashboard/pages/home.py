@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
-from dashboard.components.forms import address_form, address_help, navigation_target
+from dashboard.components.forms import address_form, navigation_target, register_address_help
 from dashboard.urls import address_path, trace_path
 from tracing.flow import TraceParameters
 from tracing.sources import demo
@@ -74,18 +74,7 @@ def layout(**_query) -> html.Div:
     )
 
 
-@callback(
-    Output(ids.HOME_ADDRESS, "invalid"),
-    Output(ids.HOME_ADDRESS_HELP, "children"),
-    Output(ids.HOME_ADDRESS_HELP, "color"),
-    Input(ids.HOME_ADDRESS, "value"),
-    Input(ids.HOME_CHAIN, "value"),
-    prevent_initial_call=True,
-)
-def callback_home_address_help(text, chain):
-    """Say which chain the typed address is on, or what is wrong with it."""
-    invalid, message = address_help(text, chain)
-    return invalid, message, "danger" if invalid else "muted"
+register_address_help(FORM_IDS)
 
 
 @callback(
