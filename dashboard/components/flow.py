@@ -92,13 +92,22 @@ def exits_table(trace: Trace, address_href) -> dbc.Table | html.P:
                     html.Td(f"{e.amount:,.2f} {trace.asset.symbol}", className="text-end"),
                     html.Td(e.hop),
                     html.Td(when(e.first), className="small"),
-                    html.Td(html.Div([html.Div(tx) for tx in e.transactions]), className="font-monospace small"),
+                    html.Td(_transaction_list(e.transactions), className="font-monospace small"),
                 ]
             )
             for e in trace.exits
         ]
     )
     return dbc.Table([head, body], size="sm", hover=True, responsive=True, className="mb-0")
+
+
+def _transaction_list(transactions, shown: int = 3) -> html.Div:
+    """The first few transactions, the rest folded under a "N more" toggle (all stay in the page and exports)."""
+    items = [html.Div(tx) for tx in transactions[:shown]]
+    if len(transactions) > shown:
+        rest = [html.Div(tx) for tx in transactions[shown:]]
+        items.append(html.Details([html.Summary(f"{len(rest)} more", className="text-primary"), *rest]))
+    return html.Div(items)
 
 
 def node_details(data: dict, symbol: str, links: dict[str, str]) -> html.Div:

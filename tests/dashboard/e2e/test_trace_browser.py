@@ -41,3 +41,40 @@ def test_trace_the_theft_switch_model_and_export(browser, base_url, services, us
     download.value.save_as(path)
     assert WORLD.cast["deposit_1"] in nx.read_gexf(path)
     context.close()
+
+
+FIND_MORE_NODE = """() => {
+    const holder = Array.from(document.querySelectorAll('#trace-graph, #trace-graph div')).find(d => d._cyreg);
+    if (!holder) return null;
+    const node = holder._cyreg.cy.nodes().filter(n => n.data('kind') === 'more')[0];
+    return node ? {id: node.id(), count: holder._cyreg.cy.nodes().length} : null;
+}"""
+
+
+def test_click_a_folded_node_and_expand_it(browser, base_url, user, screenshot):
+    """The thief paid 25 scam victims: the trace folds them into one '+N more' node that a click expands."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    log_in(page, base_url, *user)
+    page.goto(f"{base_url}/trace/tron/{WORLD.cast['thief']}")
+    expect(page.locator("#trace-summary")).to_contain_text("exit(s)", timeout=TIMEOUT)
+    page.wait_for_function(f"({FIND_MORE_NODE})() !== null", timeout=TIMEOUT)
+    folded = page.evaluate(FIND_MORE_NODE)
+    assert folded["id"] == f"{WORLD.cast['thief']}+more"
+    # The graph is a canvas: tap the node through Cytoscape, as a click on it would.
+    page.evaluate(
+        "(id) => Array.from(document.querySelectorAll('#trace-graph, #trace-graph div')).find(d => d._cyreg)"
+        "._cyreg.cy.getElementById(id).emit('tap')",
+        folded["id"],
+    )
+    expect(page.locator("#trace-node")).to_contain_text("Addresses folded", timeout=TIMEOUT)
+    screenshot(page, "trace-folded-node")
+    page.get_by_role("link", name="Expand").click()
+    page.wait_for_url(re.compile(r"expanded="), timeout=TIMEOUT)
+    page.wait_for_function(f"() => {{ const f = ({FIND_MORE_NODE})(); return f === null; }}", timeout=TIMEOUT)
+    count = page.evaluate(
+        "() => Array.from(document.querySelectorAll('#trace-graph, #trace-graph div')).find(d => d._cyreg)"
+        "._cyreg.cy.nodes().length"
+    )
+    assert count > folded["count"]
+    context.close()
