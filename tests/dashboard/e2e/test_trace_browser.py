@@ -71,10 +71,14 @@ def test_click_a_folded_node_and_expand_it(browser, base_url, user, screenshot):
     screenshot(page, "trace-folded-node")
     page.get_by_role("link", name="Expand").click()
     page.wait_for_url(re.compile(r"expanded="), timeout=TIMEOUT)
-    page.wait_for_function(f"() => {{ const f = ({FIND_MORE_NODE})(); return f === null; }}", timeout=TIMEOUT)
-    count = page.evaluate(
-        "() => Array.from(document.querySelectorAll('#trace-graph, #trace-graph div')).find(d => d._cyreg)"
-        "._cyreg.cy.nodes().length"
+    # The expanded graph replaces the folded one: more nodes, and no '+N more' node left.
+    page.wait_for_function(
+        """(before) => {
+            const holder = Array.from(document.querySelectorAll('#trace-graph, #trace-graph div')).find(d => d._cyreg);
+            return holder && holder._cyreg.cy.nodes().length > before;
+        }""",
+        arg=folded["count"],
+        timeout=TIMEOUT,
     )
-    assert count > folded["count"]
+    assert page.evaluate(FIND_MORE_NODE) is None
     context.close()
