@@ -75,7 +75,7 @@ def _edge_hops(trace: Trace, g: nx.MultiDiGraph) -> list[int]:
     return [hops[key] for _, _, key in g.edges(keys=True)]
 
 
-def display_graph(trace: Trace, *, max_fanout: int = 8, expanded=()) -> nx.DiGraph:
+def display_graph(trace: Trace, *, max_fanout: int = 8, max_nodes: int = 40, expanded=()) -> nx.DiGraph:
     """The trace as one edge per address pair, with large fan-outs collapsed.
 
     Parameters
@@ -85,6 +85,10 @@ def display_graph(trace: Trace, *, max_fanout: int = 8, expanded=()) -> nx.DiGra
         A node with more counterparties downstream (in the trace's direction) keeps the
         ``max_fanout`` largest and folds the rest into one ``'<node>+more'`` node.
         Exits are never folded away.
+    max_nodes : int
+        Past this many drawn addresses, those that received the least traced value fold
+        into a "+N more" node of the address they came from (the source, exits and the
+        counterparties of expanded nodes always stay).
     expanded : iterable of str
         Nodes whose counterparties are all shown.
 
@@ -117,6 +121,8 @@ def display_graph(trace: Trace, *, max_fanout: int = 8, expanded=()) -> nx.DiGra
         for _, far in downstream[near][max_fanout:]:
             if far not in shown_by and far not in exits and far != trace.source:
                 group.setdefault(far, more_node(near))
+    _fold_descendants(group, downstream, trace.source, exits)
+    _fold_beyond_budget(group, downstream, trace, rows, exits, set(expanded), max_nodes)
     g = nx.DiGraph(source=trace.source, direction=trace.params.direction, model=trace.params.model)
     share = trace.taint_share
     for address, i in rows.items():
@@ -141,6 +147,57 @@ def display_graph(trace: Trace, *, max_fanout: int = 8, expanded=()) -> nx.DiGra
             _merge(folded, (a, b), e)
     g.add_edges_from((a, b, e) for (a, b), e in folded.items())
     return g
+
+
+def _fold_descendants(group: dict, downstream: dict, source: str, exits: set) -> None:
+    """Fold, with their folded ancestor, the addresses reached only through folded ones.
+
+    Without this, a folded node's own counterparties would still be drawn, hanging
+    off a "+N more" node, and a deep trace would stay as crowded as before.
+    """
+    visible, frontier = {source}, [source]
+    while frontier:  # what is reached from the source without passing a folded node
+        frontier = [
+            far
+            for near in frontier
+            for _, far in downstream.get(near, ())
+            if far not in visible and far not in group and not visible.add(far)
+        ]
+    frontier = list(group)
+    while frontier:  # the rest inherits the "+N more" node of the folded address it hangs from
+        nxt = []
+        for near in frontier:
+            for _, far in downstream.get(near, ()):
+                if far not in visible and far not in group and far not in exits:
+                    group[far] = group[near]
+                    nxt.append(far)
+        frontier = nxt
+
+
+def _fold_beyond_budget(group, downstream, trace: Trace, rows, exits, expanded: set, max_nodes: int) -> None:
+    """Fold the least-funded drawn addresses into their parent's "+N more" node until ``max_nodes`` remain."""
+    shown = [a for a in rows if a not in group]
+    if len(shown) <= max_nodes:
+        return
+    parent: dict[str, tuple[float, str]] = {}  # the drawn address each one received most from
+    for near, fars in downstream.items():
+        if near in group:
+            continue
+        for traced, far in fars:
+            if traced > parent.get(far, (-1.0, ""))[0]:
+                parent[far] = (traced, near)
+    keep = {trace.source} | exits | {far for near in expanded for _, far in downstream.get(near, ())}
+    ranked = sorted((a for a in shown if a not in keep and a in parent), key=lambda a: -trace.received[rows[a]])
+    room = max(max_nodes - len(keep & set(shown)), 0)
+    for address in ranked[room:]:
+        group[address] = more_node(parent[address][1])
+    for more in set(group.values()):
+        near = more.removesuffix(MORE)
+        if near in group:  # a folded address's "+N more" joins the node it was folded into
+            for address, node in group.items():
+                if node == more:
+                    group[address] = group[near]
+    _fold_descendants(group, downstream, trace.source, exits)
 
 
 def _aggregate(trace: Trace) -> dict[tuple[str, str], dict]:

@@ -43,11 +43,11 @@ def test_trace_the_theft_switch_model_and_export(browser, base_url, services, us
     context.close()
 
 
-FIND_MORE_NODE = """() => {
+FIND_NODE = """(id) => {
     const holder = Array.from(document.querySelectorAll('#trace-graph, #trace-graph div')).find(d => d._cyreg);
     if (!holder) return null;
-    const node = holder._cyreg.cy.nodes().filter(n => n.data('kind') === 'more')[0];
-    return node ? {id: node.id(), count: holder._cyreg.cy.nodes().length} : null;
+    const node = holder._cyreg.cy.getElementById(id);
+    return node.length ? {id: node.id(), count: holder._cyreg.cy.nodes().length} : null;
 }"""
 
 
@@ -58,9 +58,9 @@ def test_click_a_folded_node_and_expand_it(browser, base_url, user, screenshot):
     log_in(page, base_url, *user)
     page.goto(f"{base_url}/trace/tron/{WORLD.cast['thief']}")
     expect(page.locator("#trace-summary")).to_contain_text("exit(s)", timeout=TIMEOUT)
-    page.wait_for_function(f"({FIND_MORE_NODE})() !== null", timeout=TIMEOUT)
-    folded = page.evaluate(FIND_MORE_NODE)
-    assert folded["id"] == f"{WORLD.cast['thief']}+more"
+    more = f"{WORLD.cast['thief']}+more"
+    page.wait_for_function(f"(id) => ({FIND_NODE})(id) !== null", arg=more, timeout=TIMEOUT)
+    folded = page.evaluate(FIND_NODE, more)
     # The graph is a canvas: tap the node through Cytoscape, as a click on it would.
     page.evaluate(
         "(id) => Array.from(document.querySelectorAll('#trace-graph, #trace-graph div')).find(d => d._cyreg)"
@@ -71,7 +71,7 @@ def test_click_a_folded_node_and_expand_it(browser, base_url, user, screenshot):
     screenshot(page, "trace-folded-node")
     page.get_by_role("link", name="Expand").click()
     page.wait_for_url(re.compile(r"expanded="), timeout=TIMEOUT)
-    # The expanded graph replaces the folded one: more nodes, and no '+N more' node left.
+    # The expanded graph replaces the folded one: more nodes, and the thief's '+N more' node is gone.
     page.wait_for_function(
         """(before) => {
             const holder = Array.from(document.querySelectorAll('#trace-graph, #trace-graph div')).find(d => d._cyreg);
@@ -80,5 +80,5 @@ def test_click_a_folded_node_and_expand_it(browser, base_url, user, screenshot):
         arg=folded["count"],
         timeout=TIMEOUT,
     )
-    assert page.evaluate(FIND_MORE_NODE) is None
+    assert page.evaluate(FIND_NODE, more) is None
     context.close()
