@@ -99,10 +99,14 @@ def pass_through_links(table: TransferTable, *, tolerance: float, window: int) -
     for offset in offsets:
         wanted = in_base[in_order] + offset
         g = np.minimum(np.searchsorted(groups, wanted), len(groups) - 1)
-        exists = groups[g] == wanted
-        lo_parts.append(np.where(exists, np.searchsorted(out_sorted, g * stride + live[in_order] + 1), 0))
-        hi_parts.append(np.where(exists, np.searchsorted(out_sorted, g * stride + last_row[in_order]), 0))
-        owner_parts.append(in_order)
+        hit = np.flatnonzero(groups[g] == wanted)  # arrivals whose account sends this asset at this size at all
+        owner = in_order[hit]
+        lo = np.searchsorted(out_sorted, g[hit] * stride + live[owner] + 1)
+        hi = np.searchsorted(out_sorted, g[hit] * stride + last_row[owner])
+        some = hi > lo
+        lo_parts.append(lo[some])
+        hi_parts.append(hi[some])
+        owner_parts.append(owner[some])
     lo, hi, owner = np.concatenate(lo_parts), np.concatenate(hi_parts), np.concatenate(owner_parts)
     counts = hi - lo
     total = int(counts.sum())
@@ -121,16 +125,19 @@ def pass_through_links(table: TransferTable, *, tolerance: float, window: int) -
         found_r.append(r[keep])
         found_s.append(s[keep])
     r, s = np.concatenate(found_r), np.concatenate(found_s)
-    # Predecessor of s: the latest arrival, then the closest amount. Successor of r: the earliest departure.
-    return Links(pred=_choose(s, r, -r, value[r], n), succ=_choose(r, s, s, -value[s], n))
+    # Predecessor of s: the latest arrival it can forward. Successor of r: the earliest departure forwarding it.
+    return Links(pred=_choose(s, r, -r, n), succ=_choose(r, s, s, n))
 
 
-def _choose(keys: np.ndarray, partners: np.ndarray, first: np.ndarray, second: np.ndarray, n: int) -> np.ndarray:
-    """For each key, the partner with the smallest (first, second); -1 where a key has none."""
+def _choose(keys: np.ndarray, partners: np.ndarray, first: np.ndarray, n: int) -> np.ndarray:
+    """For each key, the partner with the smallest ``first``; -1 where a key has none.
+
+    ``first`` is a row number (or its negation), so (key, first) never ties.
+    """
     best = np.full(n, -1, dtype=np.int64)
     if not len(keys):
         return best
-    order = np.lexsort((second, first, keys))
+    order = np.argsort(keys * np.int64(2 * n + 1) + (first + n))
     head = np.ones(len(order), dtype=bool)
     head[1:] = keys[order][1:] != keys[order][:-1]
     best[keys[order[head]]] = partners[order[head]]

@@ -16,6 +16,15 @@ from tracing.scoring.result import EVIDENCE_LIMIT, TestResult
 __all__ = ["relation_to_listed"]
 
 
+def _listed_mask(addresses: np.ndarray, listed: np.ndarray) -> np.ndarray:
+    """Which of the (sorted) ``addresses`` are in ``listed``: one binary search per listed address."""
+    mask = np.zeros(len(addresses), dtype=bool)
+    if len(addresses) and len(listed):
+        pos = np.minimum(np.searchsorted(addresses, listed), len(addresses) - 1)
+        mask[pos[addresses[pos] == listed]] = True
+    return mask
+
+
 def _counterparty_summary(table: TransferTable, rows: np.ndarray, parties: np.ndarray, labels, chain) -> list[dict]:
     """Per listed counterparty: transfers, volume by asset and the sanctions entries."""
     out = []
@@ -60,13 +69,12 @@ def relation_to_listed(
     own = labels.sanctioned(chain, address)
     listed = labels.addresses(chain, "sanctioned")
     code = table.code_of(address)
-    listed_codes = np.flatnonzero(np.isin(table.addresses, listed))
     other = np.where(table.src == code, table.dst, table.src)
-    direct = np.flatnonzero(np.isin(other, listed_codes) & (other != code))
+    direct = np.flatnonzero(_listed_mask(table.addresses, listed)[other] & (other != code))
     n = len(table)
     indirect = []
     if second_hop is not None and len(second_hop):
-        hop_listed = np.isin(second_hop.addresses, listed)
+        hop_listed = _listed_mask(second_hop.addresses, listed)
         src_listed, dst_listed = hop_listed[second_hop.src], hop_listed[second_hop.dst]
         middle = np.where(src_listed, second_hop.dst, second_hop.src)
         touching = np.flatnonzero(src_listed ^ dst_listed)
