@@ -201,16 +201,34 @@ def _fold_beyond_budget(group, downstream, trace: Trace, rows, exits, expanded: 
 
 
 def _aggregate(trace: Trace) -> dict[tuple[str, str], dict]:
-    """Traced transfers summed per (sender, receiver)."""
+    """Traced transfers summed per (sender, receiver): one group-by over the edge table."""
     t = trace.edges
-    out: dict[tuple[str, str], dict] = {}
-    for s, r, traced, value, ts, tx in zip(
-        t.sender.tolist(), t.receiver.tolist(), trace.traced.tolist(), t.value.tolist(), t.timestamp.tolist(), t.tx_hash
-    ):
-        _merge(
-            out, (s, r), {"traced": traced, "value": value, "count": 1, "first": ts, "last": ts, "transactions": [tx]}
-        )
-    return out
+    if not len(t):
+        return {}
+    pairs, group = np.unique(np.stack([t.src, t.dst], axis=1), axis=0, return_inverse=True)
+    group = group.reshape(-1)
+    k = len(pairs)
+    traced = np.bincount(group, weights=np.asarray(trace.traced, dtype=float), minlength=k)
+    value = np.bincount(group, weights=t.value, minlength=k)
+    count = np.bincount(group, minlength=k)
+    first = np.full(k, np.iinfo(np.int64).max)
+    last = np.full(k, np.iinfo(np.int64).min)
+    np.minimum.at(first, group, t.timestamp)
+    np.maximum.at(last, group, t.timestamp)
+    order = np.argsort(group, kind="stable")  # transactions of each pair, in edge order
+    transactions = np.split(t.tx_hash[order], np.cumsum(count)[:-1])
+    names = t.addresses
+    return {
+        (str(names[s]), str(names[r])): {
+            "traced": float(traced[g]),
+            "value": float(value[g]),
+            "count": int(count[g]),
+            "first": int(first[g]),
+            "last": int(last[g]),
+            "transactions": [str(x) for x in transactions[g]],
+        }
+        for g, (s, r) in enumerate(pairs)
+    }
 
 
 def _merge(edges: dict, key, e: dict) -> None:
