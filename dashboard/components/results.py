@@ -9,7 +9,7 @@ from dashboard.components.evidence import build_evidence
 from dashboard.services import Investigation
 from tracing import figures
 from tracing.scoring import ScoreReport
-from tracing.summaries import counterparties, flag_masks
+from tracing.summaries import counterparties, findings, flag_masks
 
 __all__ = ["counterparties_table", "danger_band", "result_panels", "score_card", "test_cards", "transfer_section"]
 
@@ -40,6 +40,14 @@ def score_card(report: ScoreReport) -> dbc.Card:
                 html.Hr(className="my-2"),
                 html.Div(f"{doc['transfers_analysed']:,} transfers · {doc['chain']}", className="small"),
                 html.Div(f"source: {doc['data_source']}", className="small opacity-75"),
+                *(
+                    [
+                        html.Hr(className="my-2"),
+                        html.Ul([html.Li(f) for f in notes], className="small mb-0 ps-3", id="address-findings"),
+                    ]
+                    if (notes := findings(doc))
+                    else []
+                ),
             ]
         ),
         color=colour,

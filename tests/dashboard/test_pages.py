@@ -127,3 +127,13 @@ def test_home_links_to_the_trace_of_the_theft(app):
         layout = page(app, "home").layout()
     href = find(layout, "home-trace-theft").href
     assert href.startswith(f"/trace/tron/{world.cast['victim']}?") and f"tx={world.theft_tx}" in href
+
+
+def test_the_score_card_lists_the_findings_beside_a_low_score(services):
+    from dashboard.components.results import score_card
+
+    found = services.investigate("tron", THIEF, Parameters())
+    card = score_card(found.report)
+    listed = find(card, "address-findings")
+    assert found.report.final_score < 25
+    assert any("GARANTEX EUROPE OU" in item.children for item in listed.children)

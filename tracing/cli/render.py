@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime
 
+from tracing.summaries import findings
+
 __all__ = ["render_report"]
 
 
@@ -13,6 +15,9 @@ def render_report(report: dict) -> str:
         f"from {report['data_source']}",
         "",
     ]
+    notes = findings(report)
+    if notes:
+        lines += ["Findings:", *(f"  * {note}" for note in notes), ""]
     coefficients = {name: report["parameters"][f"{name}_coefficient"] for name in report["tests"]}
     for name, test in report["tests"].items():
         lines.append(f"[{name}] {test['score']:.1f}  (weight {coefficients[name]})")
