@@ -31,7 +31,11 @@ def add_parser(sub) -> None:
     trace.add_argument("address")
     trace.add_argument("--chain", help="tron, ethereum, bitcoin or solana (detected from the format when omitted)")
     trace.add_argument("--tx", help="hash of the seed transaction (the theft) sent or received by ADDRESS")
-    trace.add_argument("--amount", metavar="X", help="seed amount held by ADDRESS at --since (instead of --tx)")
+    trace.add_argument(
+        "--amount",
+        metavar="X",
+        help="seed amount held by ADDRESS at --since (forward) or --until (backward), instead of --tx",
+    )
     trace.add_argument("--direction", choices=DIRECTIONS, help=f"default {defaults.direction}")
     trace.add_argument("--hops", metavar="N", help=f"default {defaults.hops}")
     trace.add_argument("--model", choices=MODELS, help=f"taint model, default {defaults.model}")

@@ -20,7 +20,7 @@ import numpy as np
 
 from tracing.model import Asset, TransferTable
 
-__all__ = ["Composition", "FlowIndex", "segmented_scan"]
+__all__ = ["Composition", "FlowIndex", "Holding", "segmented_scan"]
 
 
 def segmented_scan(values: np.ndarray, group: np.ndarray, op: np.ufunc) -> np.ndarray:
@@ -163,6 +163,23 @@ class Composition:
         )
 
 
+@dataclass(frozen=True)
+class Holding:
+    """An address's funds at one moment, in the terms of :class:`Composition`.
+
+    ``inflow``: everything it had received (the back of its FIFO queue); ``balance``:
+    what it still held; ``log_keep`` and ``drains``: its running sum of
+    ``log(1 - amount / balance)`` over its outflows, and its count of outflows that
+    emptied it, so a unit received at ``i`` is still held in the share
+    ``exp(log_keep - log_keep_in[i])`` when ``drains == drains_in[i]``.
+    """
+
+    inflow: float
+    balance: float
+    log_keep: float
+    drains: float
+
+
 @dataclass(frozen=True, eq=False)
 class FlowIndex:
     """One asset's transfers, ready to trace in one direction (see the module docstring).
@@ -259,6 +276,36 @@ class FlowIndex:
         if k2 <= k1:
             return 0.0
         return self.in_cum[k2 - 1] - (self.in_cum[k1 - 1] if k1 > lo else 0.0)
+
+    def holding(self, address: int, position: float) -> "Holding":
+        """Backward: what ``address`` held, under the forward models, when the sweep reaches ``position``.
+
+        That is its state after every transfer at a later processing position (an
+        earlier time) than ``position``, read from its own transfers in time order.
+        """
+        if self.direction != "backward":
+            raise ValueError("holdings are read for backward traces")
+        n = len(self)
+        first = max(int(np.ceil(position)), 0)  # positions >= first happened before the holding
+        rows = np.arange(n - 1, first - 1, -1)  # those positions in time order
+        src = np.frombuffer(self.dst, dtype=np.int64)[rows]  # the backward index swapped the parties
+        dst = np.frombuffer(self.src, dtype=np.int64)[rows]
+        mine = (src == address) | (dst == address)
+        value = np.frombuffer(self.value, dtype=np.float64)[rows][mine]
+        ev = _Events(src[mine], dst[mine], value, len(self.table.addresses))
+        at = slice(ev.ptr[address], ev.ptr[address + 1])
+        out, incoming = ev.kind[at] == 0, ev.kind[at] == 1
+        before = ev.before[at]
+        amount = ev.value[at]
+        drained = out & (before <= amount) & (amount > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            keep = np.where(out & ~drained & (before > 0), np.log1p(-amount / before), 0.0)
+        return Holding(
+            inflow=float(amount[incoming].sum()),
+            balance=float(ev.balance[at][-1]) if at.stop > at.start else 0.0,
+            log_keep=float(keep.sum()),
+            drains=float(drained.sum()),
+        )
 
     def inflow_totals(self, start: int, end: int) -> np.ndarray:
         """Value received by each address at positions ``[start, end)`` (the denominator of taint shares)."""

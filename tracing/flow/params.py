@@ -47,7 +47,8 @@ class TraceParameters(ParameterSet):
     tx : str, optional
         Hash of the seed transaction (the theft): the trace starts with its amount.
     amount : float, optional
-        Seed amount in token units held by the source at ``since`` (with no ``tx``).
+        Seed amount in token units held by the source (with no ``tx``): at ``since``
+        forward, at ``until`` backward (what was it made of).
     """
 
     kind = "trace parameter"

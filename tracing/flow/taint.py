@@ -221,6 +221,21 @@ class Propagation:
             state[0] = state[0] * math.exp(state[1] - keep) + term
             state[1] = keep
 
+    def _remember_holding(self, v: int, position: float, amount: float) -> None:
+        """Backward from funds ``v`` held (a seed between transfers): what they were made of.
+
+        FIFO: the last ``amount`` units of its queue; haircut: that share of its balance.
+        Beyond the balance the data shows, funds are unknown and trace to no one.
+        """
+        h = self.index.holding(v, position)
+        held = min(amount, h.balance)
+        if held <= 0:
+            return
+        if self.model == "fifo":
+            self.memory.setdefault(v, deque()).append([h.inflow - held, h.inflow, 1.0])
+        else:
+            self.memory[v] = [held / h.balance, h.log_keep, h.drains]
+
     def _take_share(self, u: int, position: int, amount: float) -> float:
         """Backward haircut: the part of the remembered payments the inflow at ``position`` funded."""
         c, state = self.index.composition, self.memory.get(u)
@@ -261,6 +276,7 @@ class Propagation:
         balance_before_out = ix.balance_before_out
         push, pop, replace = heapq.heappush, heapq.heappop, heapq.heapreplace
         remember, take = self._hooks()
+        backward = ix.composition is not None
         skip = self._skip_clean if model == "fifo" and ix.composition is None else None
 
         def arrive(v: int, position: float, amount: float, h: int, t: int, whole: float) -> None:
@@ -270,7 +286,9 @@ class Propagation:
             last[v] = t
             if h < hop[v]:
                 hop[v] = h
-            if remember is not None:
+            if remember is not None and backward and position != int(position):
+                self._remember_holding(v, position, amount)  # a seed held between transfers
+            elif remember is not None:
                 remember(v, position, amount, whole)
             held[v] += amount
             if cursor[v] < 0 and hop[v] < hops and not stops[v]:

@@ -2,8 +2,9 @@
 
 A trace starts in one of three ways: from an address (everything it sends in the
 window is traced; it is hop 0), from a transaction (``tx``, the theft: its amount is
-traced from its receiver, its sender is hop 0), or from an amount the address held at
-``since`` (``amount``). Labelled exchanges, mixers and bridges are exits: funds that
+traced from its receiver, its sender is hop 0), or from an amount the address held
+(``amount``: at ``since`` forward; backward at ``until``, split over the inflows that
+funded it under the model). Labelled exchanges, mixers and bridges are exits: funds that
 reach them are counted and not followed further.
 
 >>> from tracing.testing import make_table
@@ -126,8 +127,6 @@ def _exit_mask(table: TransferTable, labels: LabelIndex | None) -> np.ndarray:
 def _seeds(index: FlowIndex, code: int, params: TraceParameters, start: int) -> tuple[list[Seed], int]:
     """The seeds of a trace and the origin (the source, when everything it sends is traced)."""
     if params.amount is not None:
-        if index.direction == "backward" and params.model != "poison":
-            raise BadParameters("amount", "backward, a seed amount is traced with the poison model only")
         time = index.time[start] if start < len(index) else (params.since or 0)
         return [Seed(code, start - 0.5, params.amount, 0, params.since or time)], -1
     if params.tx is None:

@@ -166,3 +166,36 @@ def test_fifo_counts_each_clean_payment_once_when_traced_funds_arrive_twice():
     )
     got = received(trace(table, "V", TraceParameters(model="fifo")))
     assert got == {"M": 20.0}
+
+
+HOLDING = make_table(
+    [6, 6, 2, 4],
+    times=[5, 10, 20, 30],
+    senders=["R", "S", "A", "C"],
+    receivers=["S", "A", "Z", "A"],
+)
+"""R pays S 6; S pays A 6; A pays Z 2; C pays A 4: at t=40 A holds 8 (4 of S's money, 4 of C's)."""
+
+
+@pytest.mark.parametrize(
+    ("model", "amount", "expected"),
+    [
+        ("haircut", 8, {"S": 4.0, "C": 4.0, "R": 4.0}),  # all of A's balance: what is left of each inflow
+        ("haircut", 4, {"S": 2.0, "C": 2.0, "R": 2.0}),  # half of it: half of each
+        ("fifo", 8, {"S": 4.0, "C": 4.0, "R": 4.0}),  # the queue after Z took the first 2 of S's 6
+        ("fifo", 4, {"C": 4.0}),  # the last 4 in: C's
+        ("fifo", 20, {"S": 4.0, "C": 4.0, "R": 4.0}),  # beyond the balance, funds are unknown
+        ("poison", 4, {"S": 6.0, "C": 4.0, "R": 6.0}),  # every earlier inflow, in full
+    ],
+)
+def test_backward_from_an_amount_held_splits_by_model(model, amount, expected):
+    found = trace(HOLDING, "A", TraceParameters(direction="backward", model=model, amount=amount, until=40))
+    got = {str(a): round(float(x), 9) for a, x in zip(found.addresses, found.received) if str(a) != "A"}
+    assert {k: v for k, v in got.items() if v > 0} == expected
+
+
+def test_backward_from_a_holding_conserves_value():
+    for model in ("haircut", "fifo"):
+        found = trace(HOLDING, "A", TraceParameters(direction="backward", model=model, amount=8, until=40))
+        first_hop = sum(float(x) for a, x, h in zip(found.addresses, found.received, found.hop) if h == 1)
+        assert first_hop == pytest.approx(8.0)
