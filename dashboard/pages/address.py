@@ -75,7 +75,7 @@ def _results() -> html.Div:
             dbc.Card(dbc.CardBody(_graph(ids.ADDRESS_TIMELINE, 420)), className=panel),
             dbc.Row(
                 [
-                    dbc.Col(dbc.Card(dbc.CardBody(_graph(ids.ADDRESS_HISTOGRAM, 360)), className=panel), lg=5),
+                    dbc.Col(dbc.Card(dbc.CardBody(_graph(ids.ADDRESS_HISTOGRAM, 360)), className=panel), xxl=5),
                     dbc.Col(
                         dbc.Card(
                             [
@@ -84,7 +84,7 @@ def _results() -> html.Div:
                             ],
                             className=panel,
                         ),
-                        lg=7,
+                        xxl=7,
                     ),
                 ]
             ),
