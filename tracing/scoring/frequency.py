@@ -49,7 +49,10 @@ def frequent_transfers(table: TransferTable, address_code: int, params: Paramete
         ends = np.zeros(len(sizes), dtype=np.int64)
         np.minimum.at(starts, runs, table.timestamp[hit_rows])
         np.maximum.at(ends, runs, table.timestamp[hit_rows])
-        volume = np.bincount(runs, weights=table.value[hit_rows])
+        n_assets = max(len(table.assets), 1)
+        volume = np.bincount(
+            runs * n_assets + table.asset[hit_rows], weights=table.value[hit_rows], minlength=len(sizes) * n_assets
+        ).reshape(-1, n_assets)  # per run and asset
         for run in np.flatnonzero(sizes)[np.argsort(-sizes[np.flatnonzero(sizes)], kind="stable")][:EVIDENCE_LIMIT]:
             bursts.append(
                 {
@@ -57,7 +60,9 @@ def frequent_transfers(table: TransferTable, address_code: int, params: Paramete
                     "transfers": int(sizes[run]),
                     "start": int(starts[run]),
                     "end": int(ends[run]),
-                    "volume": round(float(volume[run]), 6),
+                    "volume": {
+                        table.assets[a].symbol: round(float(volume[run, a]), 6) for a in np.flatnonzero(volume[run])
+                    },
                 }
             )
     count = int(involved.sum())

@@ -71,8 +71,15 @@ def test_frequency_counts_per_direction():
     result = frequent_transfers(table, table.code_of("A"), P)
     assert result.score == pytest.approx(60.0)
     assert result.evidence["bursts"] == [
-        {"direction": "out", "transfers": 3, "start": T0, "end": T0 + 200, "volume": 3.0}
+        {"direction": "out", "transfers": 3, "start": T0, "end": T0 + 200, "volume": {"USDT": 3.0}}
     ]
+
+
+def test_burst_volume_is_given_per_asset():
+    trx = Asset("TRX", "native", 6)
+    table = make_table([5, 7, 100], times=[T0, T0 + 60, T0 + 120], assets=[USDT_TRON, USDT_TRON, trx])
+    burst = frequent_transfers(table, table.code_of("X"), P).evidence["bursts"][0]
+    assert burst["transfers"] == 3 and burst["volume"] == {"USDT": 12.0, "TRX": 100.0}
 
 
 def test_frequency_does_not_depend_on_input_order():
