@@ -97,10 +97,8 @@ def score_address(
     listed = labels.addresses(chain, "sanctioned")
     second_hop = None
     if len(listed):
-        # Transfers of listed addresses (few) that touch a counterparty: indirect exposure.
-        near = store.transfers_where(chain, senders=listed, receivers=listed)
+        # Counterparties' dealings with listed addresses: indirect exposure.
         parties = np.setdiff1d(np.union1d(own.sender, own.receiver), np.append(listed, address))
-        touches = np.isin(near.sender, parties) | np.isin(near.receiver, parties)
-        second_hop = near.take(touches)
+        second_hop = store.transfers_between(chain, listed, parties)
     source = ", ".join(store.sources_of(chain, address)) or "labels only"
     return score_tables(address, context, labels, params, second_hop=second_hop, data_source=source)

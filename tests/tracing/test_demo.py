@@ -98,3 +98,12 @@ def test_ensure_demo_loads_once(store):
     assert demo.ensure_demo(store) is False
     demo.load_demo(store)  # a reload replaces, never duplicates
     assert store.count_transfers() == count
+
+
+def test_dealing_with_a_wallet_that_paid_a_listed_address_is_indirect_exposure(demo_store, world):
+    tron, payer = world.tables[Chain.TRON], world.cast["wallet_7"]
+    peers = set(tron.receiver[tron.sender == payer]) | set(tron.sender[tron.receiver == payer])
+    peer = sorted(str(p) for p in peers if str(p).startswith("T") and p not in (demo.WANG, payer))[0]
+    relation = score_address(demo_store, peer).to_dict()["tests"]["relation"]
+    assert relation["score"] == 0.0
+    assert {"via": payer, "listed": [demo.WANG], "transfers": 1} in relation["evidence"]["indirect"]

@@ -55,6 +55,14 @@ def test_queries_filter_by_party_and_time(any_store):
     assert any_store.transfers_where("tron", senders=many).value.tolist() == [3]
 
 
+def test_transfers_between_two_groups_in_either_direction(any_store):
+    table = make_table([1, 2, 3, 4], senders=["L", "P", "L", "Q"], receivers=["P", "L", "Q", "R"])
+    any_store.add_transfers(table, "t")
+    got = any_store.transfers_between("tron", ["L"], ["P"] + [f"N{i}" for i in range(600)])
+    assert sorted(got.value.tolist()) == [1, 2]
+    assert len(any_store.transfers_between("tron", [], ["P"])) == 0
+
+
 def test_a_failed_write_leaves_nothing(any_store, monkeypatch):
     table = make_table([1.0] * 5001, times=list(range(5001)))  # two insert chunks
     real_insert, calls = any_store._insert, []

@@ -178,6 +178,32 @@ class Store:
             rows = conn.execute(query).all()
         return self._table(chain, rows)
 
+    def transfers_between(self, chain: Chain | str, these: Iterable[str], those: Iterable[str]) -> TransferTable:
+        """Transfers from any of ``these`` to any of ``those``, or the other way round.
+
+        Both sides are constrained, so a busy address on one side (a listed exchange)
+        costs only its dealings with the other side.
+        """
+        chain = Chain.parse(chain)
+        a, b = sorted(set(these)), sorted(set(those))
+        chunks = [
+            (x[i : i + _IN_CHUNK], y[j : j + _IN_CHUNK])
+            for x, y in ((a, b), (b, a))
+            for i in range(0, len(x), _IN_CHUNK)
+            for j in range(0, len(y), _IN_CHUNK)
+        ]
+        if not chunks:
+            return TransferTable.empty(chain)
+        condition = sa.or_(
+            *(
+                sa.and_(transfers.c.chain == chain.value, transfers.c.sender.in_(x), transfers.c.receiver.in_(y))
+                for x, y in chunks
+            )
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(*_COLUMNS).where(condition)).all()
+        return self._table(chain, rows)
+
     def sources_of(self, chain: Chain | str, address: str) -> list[str]:
         """Where the stored transfers of ``address`` came from (demo, an import, an API)."""
         chain = Chain.parse(chain)
