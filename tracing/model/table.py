@@ -62,8 +62,12 @@ class TransferTable:
             raise ValueError("all columns must have the same length")
         both = np.concatenate([np.asarray(sender, dtype=str), np.asarray(receiver, dtype=str)])
         addresses, codes = _factorize(both) if n else (np.array([], dtype=str), np.array([], np.int32))
-        assets = tuple(sorted(set(asset)))
-        asset_code = {a: i for i, a in enumerate(assets)}
+        seen: dict[int, tuple[int, Asset]] = {}  # rows share a few Asset objects: group by identity first
+        first_seen = np.array([seen.setdefault(id(a), (len(seen), a))[0] for a in asset], dtype=np.int64)
+        distinct = [a for _, a in seen.values()]
+        assets = tuple(sorted(set(distinct)))
+        position = {a: i for i, a in enumerate(assets)}
+        lookup = np.array([position[a] for a in distinct] or [0], dtype=np.int16)
         return cls.from_codes(
             chain,
             addresses=addresses,
@@ -74,7 +78,7 @@ class TransferTable:
             timestamp=timestamp,
             src=codes[:n],
             dst=codes[n:],
-            asset=[asset_code[a] for a in asset],
+            asset=lookup[first_seen] if n else [],
             amount=amount,
         )
 

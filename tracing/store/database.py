@@ -7,7 +7,6 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import numpy as np
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
@@ -110,27 +109,21 @@ class Store:
             return conn.execute(count).scalar_one() - before
 
     def _table(self, chain: Chain, rows: Sequence) -> TransferTable:
-        """Rows of the transfer columns as a table in canonical time order (dictionary-encoded here)."""
+        """Rows of the transfer columns as a table in canonical time order."""
         if not rows:
             return TransferTable.empty(chain)
         tx_hash, index, block, timestamp, sender, receiver, symbol, contract, decimals, amount = zip(*rows)
-        keys: dict[tuple, int] = {}
-        asset_code = np.array([keys.setdefault(k, len(keys)) for k in zip(symbol, contract, decimals)])
-        assets = [Asset(*k) for k in keys]
-        rank = np.argsort(np.argsort(assets))  # the table's assets are sorted
-        n = len(rows)
-        addresses, codes = np.unique(np.array(sender + receiver, dtype=str), return_inverse=True)
-        return TransferTable.from_codes(
+        assets: dict[tuple, Asset] = {}  # one Asset per distinct asset, not one per row
+        asset = [assets.get(k) or assets.setdefault(k, Asset(*k)) for k in zip(symbol, contract, decimals)]
+        return TransferTable.from_columns(
             chain,
-            addresses=addresses,
-            assets=sorted(assets),
             tx_hash=tx_hash,
             index=index,
             block=block,
             timestamp=timestamp,
-            src=codes[:n],
-            dst=codes[n:],
-            asset=rank[asset_code],
+            sender=sender,
+            receiver=receiver,
+            asset=asset,
             amount=[int(a) for a in amount],
         ).sorted()
 
