@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracing.model import Chain, Transfer, TransferTable
@@ -65,6 +65,31 @@ def test_canonical_order_does_not_depend_on_input_order():
     a, b = base.sorted(), shuffled.sorted()
     assert a.tx_hash.tolist() == b.tx_hash.tolist()
     assert np.all(np.diff(a.timestamp) >= 0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2), st.integers(0, 2), st.sampled_from("abc")), max_size=30),
+    st.randoms(use_true_random=False),
+)
+def test_canonical_order_is_time_block_index_hash_whatever_the_input_order(keys, rnd):
+    unique = sorted(set(keys))  # (tx_hash, index) identifies a transfer: no exact duplicates
+    rnd.shuffle(unique)
+    table = TransferTable.from_columns(
+        Chain.TRON,
+        tx_hash=[k[3] for k in unique],
+        index=[k[2] for k in unique],
+        block=[k[1] for k in unique],
+        timestamp=[k[0] for k in unique],
+        sender=["A"] * len(unique),
+        receiver=["B"] * len(unique),
+        asset=[USDT_TRON] * len(unique),
+        amount=list(range(len(unique))),
+    )
+    ordered = table.sorted()
+    got = list(zip(ordered.timestamp.tolist(), ordered.block.tolist(), ordered.index.tolist(), ordered.tx_hash))
+    assert got == sorted(unique)
+    assert ordered.sorted() is ordered
 
 
 def test_concat_re_encodes_addresses_and_assets():

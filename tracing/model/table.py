@@ -24,6 +24,22 @@ def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return uniques, codes.astype(np.int32).reshape(-1)
 
 
+def _sort_runs(order: np.ndarray, tie: np.ndarray, keys_of) -> None:
+    """Sort, in place, each run of ``order`` whose neighbours tie (``tie[i]``: positions i and i + 1).
+
+    ``keys_of(rows)`` gives the sort keys of the runs' rows, least significant first.
+    """
+    if not tie.any():
+        return
+    in_run = np.zeros(len(order), dtype=bool)
+    in_run[1:] |= tie
+    in_run[:-1] |= tie
+    positions = np.flatnonzero(in_run)
+    run_id = np.cumsum(np.concatenate([[True], ~tie]))[positions]
+    rows = order[positions]
+    order[positions] = rows[np.lexsort((*keys_of(rows), run_id))]
+
+
 @dataclass(frozen=True, eq=False)
 class TransferTable:
     """Transfers of one chain as columns (see the module docstring)."""
@@ -213,37 +229,34 @@ class TransferTable:
         code = self.code_of(address)
         return self.take((self.src == code) | (self.dst == code))
 
+    def _same_second_pairs_ordered(self, first: np.ndarray) -> bool:
+        """Whether rows ``first`` and ``first + 1`` (of one second) run by (block, index, tx_hash)."""
+        second = first + 1
+        later = self.block[second] > self.block[first]
+        same = self.block[second] == self.block[first]
+        later |= same & (self.index[second] > self.index[first])
+        same &= self.index[second] == self.index[first]
+        if not (later | same).all():
+            return False
+        return bool((self.tx_hash[second[same]] >= self.tx_hash[first[same]]).all())
+
     def _in_canonical_order(self) -> bool:
         """Whether rows already run by (timestamp, block, index, tx_hash), checked without sorting."""
-        if len(self) < 2:
-            return True
-        keys = (self.timestamp, self.block, self.index)
-        later = np.zeros(len(self) - 1, dtype=bool)
-        equal = np.ones(len(self) - 1, dtype=bool)
-        for k in keys:
-            later |= equal & (k[1:] > k[:-1])
-            equal &= k[1:] == k[:-1]
-        if not (later | equal).all():
-            return False
-        tied = np.flatnonzero(equal)
-        return bool((self.tx_hash[tied + 1].astype(str) >= self.tx_hash[tied].astype(str)).all())
+        step = np.diff(self.timestamp)
+        return not (step < 0).any() and self._same_second_pairs_ordered(np.flatnonzero(step == 0))
 
     def canonical_order(self) -> np.ndarray:
         """Row order by (timestamp, block, index, tx_hash): the same whatever the input order."""
         if self._in_canonical_order():
             return np.arange(len(self))
-        order = np.lexsort((self.index, self.block, self.timestamp))
-        keys = (self.timestamp[order], self.block[order], self.index[order])
-        tie = np.logical_and.reduce([k[1:] == k[:-1] for k in keys])
-        if tie.any():
-            # Rows equal on all numeric keys: order each run of them by tx hash (ranks over the tied rows only).
-            in_run = np.zeros(len(order), dtype=bool)
-            in_run[1:] |= tie
-            in_run[:-1] |= tie
-            positions = np.flatnonzero(in_run)
-            run_id = np.cumsum(np.concatenate([[True], ~tie]))[positions]
-            tx_rank = np.unique(self.tx_hash[order[positions]].astype(str), return_inverse=True)[1].reshape(-1)
-            order[positions] = order[positions[np.lexsort((tx_rank, run_id))]]
+        order = np.argsort(self.timestamp)  # ties are broken below, so this sort need not be stable
+        stamps = self.timestamp[order]
+        tie = stamps[1:] == stamps[:-1]
+        _sort_runs(order, tie, lambda rows: (self.index[rows], self.block[rows]))
+        tied = np.flatnonzero(tie)
+        a, b = order[tied], order[tied + 1]
+        tie[tied] = (self.block[a] == self.block[b]) & (self.index[a] == self.index[b])
+        _sort_runs(order, tie, lambda rows: (np.unique(self.tx_hash[rows].astype(str), return_inverse=True)[1],))
         return order
 
     def sorted(self) -> "TransferTable":

@@ -1,0 +1,125 @@
+"""Compiled loops of the scoring engine (numba): linear passes numpy could only do with extra sorts.
+
+``cache=True`` keeps the machine code in ``__pycache__``, so only the first run
+on a machine pays the compilation.
+"""
+
+import numba
+import numpy as np
+
+__all__ = ["chain_ends", "forwarding_links", "group_ids_from_sorted", "packed_group_keys"]
+
+_jit = numba.njit(cache=True, nogil=True)
+
+
+@_jit
+def packed_group_keys(src, dst, asset, bucket, n_assets, n_buckets, row_bits):
+    """One key ``group << (row_bits + 1) | row << 1 | side`` per departure (side 0) and arrival (side 1).
+
+    A departure's group is (sender, asset, bucket), an arrival's (receiver, asset,
+    bucket); rows without a bucket (``bucket < 0``) are left out.
+    """
+    live = 0
+    for i in range(len(bucket)):
+        live += bucket[i] >= 0
+    keys = np.empty(2 * live, np.int64)
+    k = 0
+    for i in range(len(bucket)):
+        if bucket[i] >= 0:
+            keys[k] = ((((np.int64(src[i]) * n_assets + asset[i]) * n_buckets + bucket[i]) << row_bits | i) << 1) | 0
+            keys[k + 1] = (
+                (((np.int64(dst[i]) * n_assets + asset[i]) * n_buckets + bucket[i]) << row_bits | i) << 1
+            ) | 1
+            k += 2
+    return keys
+
+
+@_jit
+def group_ids_from_sorted(keys, row_bits, n):
+    """Dense group ids from the sorted keys of :func:`packed_group_keys`.
+
+    Returns the departure group id and the arrival group id of every row (-1
+    when left out), and the group key of each id (ascending).
+    """
+    gid = np.full((2, n), -1, np.int32)
+    group_keys = np.empty(len(keys), np.int64)
+    g = -1
+    for k in range(len(keys)):
+        group = keys[k] >> (row_bits + 1)
+        if g < 0 or group != group_keys[g]:
+            g += 1
+            group_keys[g] = group
+        gid[keys[k] & 1, (keys[k] >> 1) & ((np.int64(1) << row_bits) - 1)] = g
+    return gid[0], gid[1], group_keys[: g + 1]
+
+
+@_jit
+def _sweep(query_gid, insert_gid, neighbour, span, src, dst, value, timestamp, tx, window, tolerance, forward, link):
+    """One sweep of :func:`forwarding_links`: forward, departures look back at arrivals; backward, the reverse.
+
+    Each group keeps a list of its rows seen so far, newest first; a row looks
+    through the lists of its own group and, if ``span``, the ``neighbour``
+    group, and keeps the first row within the window that passes the check.
+    Times are kept beside the links, so rows outside the window are never
+    read: the rows looked at are recent ones, still in the cache.
+    """
+    n = len(timestamp)
+    head = np.empty((len(neighbour), 2), np.int64)  # per group: newest row so far and its time
+    head[:, 0] = -1
+    chain = np.empty((n, 2), np.int64)  # per row: the next row of its group's list and its time
+    for step in range(n):
+        i = step if forward else n - 1 - step
+        g = query_gid[i]
+        if g >= 0:
+            for k in range(span + 1):
+                h = g if k == 0 else neighbour[g]
+                j = head[h, 0] if h >= 0 else -1
+                t = head[h, 1] if h >= 0 else 0
+                while j >= 0 and abs(timestamp[i] - t) <= window:
+                    r, s = (j, i) if forward else (i, j)  # r arrives, s departs and may forward it
+                    if (
+                        value[s] <= value[r]
+                        and value[s] >= value[r] * (1.0 - tolerance)
+                        and dst[s] != src[r]
+                        and (timestamp[s] > timestamp[r] or tx[s] == tx[r])
+                    ):
+                        if link[i] < 0 or (j > link[i]) == forward:  # the latest arrival, the earliest departure
+                            link[i] = j
+                        break
+                    j, t = chain[j, 0], chain[j, 1]
+        g = insert_gid[i]
+        if g >= 0:
+            chain[i, 0], chain[i, 1] = head[g, 0], head[g, 1]
+            head[g, 0], head[g, 1] = i, timestamp[i]
+
+
+@_jit
+def forwarding_links(out_gid, in_gid, below, above, span, src, dst, value, timestamp, tx, window, tolerance):
+    """``pred`` and ``succ`` of every row (see :func:`tracing.scoring.hiding.pass_through_links`).
+
+    ``out_gid``/``in_gid`` number each row's departure and arrival group on one
+    scale (account, asset and value bucket); ``below``/``above`` give the group
+    one bucket lower/higher, or -1. A departure in bucket ``b`` can forward
+    arrivals of buckets ``b .. b + span``. Rows must be in time order.
+    """
+    pred = np.full(len(timestamp), -1, np.int64)
+    succ = np.full(len(timestamp), -1, np.int64)
+    _sweep(out_gid, in_gid, above, span, src, dst, value, timestamp, tx, window, tolerance, True, pred)
+    _sweep(in_gid, out_gid, below, span, src, dst, value, timestamp, tx, window, tolerance, False, succ)
+    return pred, succ
+
+
+@_jit
+def chain_ends(rows: np.ndarray, step: np.ndarray, max_hops: int) -> tuple[np.ndarray, np.ndarray]:
+    """Where following ``step`` from each row ends (at most ``max_hops`` steps; -1 stops), and how many steps it took."""
+    end = np.empty(len(rows), np.int64)
+    hops = np.zeros(len(rows), np.int64)
+    for k in range(len(rows)):
+        r = rows[k]
+        h = 0
+        while h < max_hops and step[r] >= 0:
+            r = step[r]
+            h += 1
+        end[k] = r
+        hops[k] = h
+    return end, hops
