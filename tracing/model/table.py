@@ -247,8 +247,9 @@ class TransferTable:
 
     def canonical_order(self) -> np.ndarray:
         """Row order by (timestamp, block, index, tx_hash): the same whatever the input order."""
-        if self._in_canonical_order():
-            return np.arange(len(self))
+        return np.arange(len(self)) if self._in_canonical_order() else self._sorting_order()
+
+    def _sorting_order(self) -> np.ndarray:
         order = np.argsort(self.timestamp)  # ties are broken below, so this sort need not be stable
         stamps = self.timestamp[order]
         tie = stamps[1:] == stamps[:-1]
@@ -261,10 +262,7 @@ class TransferTable:
 
     def sorted(self) -> "TransferTable":
         """The table in canonical time order (itself when it already is)."""
-        order = self.canonical_order()
-        if np.array_equal(order, np.arange(len(self))):
-            return self
-        return self.take(order)
+        return self if self._in_canonical_order() else self.take(self._sorting_order())
 
     def transfers(self) -> list[Transfer]:
         """Rows as :class:`Transfer` objects (for small tables: reports, the store)."""

@@ -21,7 +21,7 @@ from tracing.model import TransferTable, display_address
 from tracing.model.transfer import format_units
 from tracing.params import Parameters
 from tracing.scoring.kernels import chain_ends, forwarding_links, group_ids_from_sorted, packed_group_keys
-from tracing.scoring.result import EVIDENCE_LIMIT, TestResult
+from tracing.scoring.result import TestResult, largest_first
 
 __all__ = ["Links", "hiding_through_intermediaries", "pass_through_links"]
 
@@ -62,13 +62,15 @@ def _transaction_ids(table: TransferTable) -> np.ndarray:
     Only rows sharing their second with a neighbour need their hash compared;
     every other row gets an id of its own.
     """
-    n = len(table)
-    ids = -1 - np.arange(n, dtype=np.int64)
-    tie = table.timestamp[1:] == table.timestamp[:-1]
+    ids = np.arange(-1, -len(table) - 1, -1, dtype=np.int64)
+    tie = table.timestamp[1:] == table.timestamp[:-1]  # rows i and i + 1 share a second
     if tie.any():
-        tied = np.flatnonzero(np.concatenate([tie, [False]]) | np.concatenate([[False], tie]))
-        seen: dict[str, int] = {}
-        ids[tied] = [seen.setdefault(h, len(seen)) for h in table.tx_hash[tied]]
+        tied = np.zeros(len(table), dtype=bool)
+        tied[:-1] |= tie
+        tied[1:] |= tie
+        hashes = table.tx_hash[tied].tolist()
+        position = dict(zip(hashes, range(len(hashes))))  # one position per distinct hash
+        ids[tied] = [position[h] for h in hashes]
     return ids
 
 
@@ -99,8 +101,8 @@ def _group_ids(table: TransferTable, bucket: np.ndarray) -> tuple[np.ndarray, ..
         out_gid, in_gid = np.full((2, len(table)), -1, dtype=np.int64)
         out_gid[live], in_gid[live] = ids.reshape(2, -1)
     adjacent = np.flatnonzero(group_keys[1:] == group_keys[:-1] + 1)
-    below = np.full(len(group_keys), -1, dtype=np.int64)
-    above = np.full(len(group_keys), -1, dtype=np.int64)
+    below = np.full(len(group_keys), -1, dtype=np.int32)
+    above = np.full(len(group_keys), -1, dtype=np.int32)
     below[adjacent + 1], above[adjacent] = adjacent, adjacent + 1
     return out_gid, in_gid, below, above
 
@@ -125,13 +127,15 @@ def pass_through_links(table: TransferTable, *, tolerance: float, window: int) -
         Longest time in seconds an amount may rest at the intermediary.
     """
     bucket, span = _value_buckets(table.value, tolerance)
+    clock = table.timestamp - table.timestamp[0] if len(table) else table.timestamp
+    small = len(clock) == 0 or max(int(clock[-1]), len(clock)) < 2**31
     pred, succ = forwarding_links(
         *_group_ids(table, bucket),
         span,
         table.src,
         table.dst,
         table.value,
-        table.timestamp,
+        clock.astype(np.int32) if small else clock,
         _transaction_ids(table),
         int(window),
         float(tolerance),
@@ -198,8 +202,8 @@ def hiding_through_intermediaries(context: TransferTable, address: str, params: 
     last, _ = chain_ends(riding, links.succ, hops)
     # One chain per (first row, last row): the in and out transfers of a mule share a chain.
     _, pick = np.unique(first * np.int64(len(context)) + last, return_index=True)
-    pick = pick[np.argsort(-context.value[first[pick]], kind="stable")]
-    chains = [_describe_chain(context, *_chain_rows(links, int(riding[k]), hops)) for k in pick[:EVIDENCE_LIMIT]]
+    shown = pick[largest_first(context.value[first[pick]])]
+    chains = [_describe_chain(context, *_chain_rows(links, int(riding[k]), hops)) for k in shown]
     intermediaries = sorted({a for c in chains for a in c["intermediaries"]})
     origins = sorted({c["origin"] for c in chains})
     score = 100.0 * len(riding) / n if n else 0.0

@@ -7,7 +7,16 @@ on a machine pays the compilation.
 import numba
 import numpy as np
 
-__all__ = ["chain_ends", "forwarding_links", "group_ids_from_sorted", "packed_group_keys"]
+__all__ = [
+    "bursts",
+    "chain_ends",
+    "counterparty_cells",
+    "forwarding_links",
+    "group_ids_from_sorted",
+    "group_moments",
+    "packed_group_keys",
+    "standardise",
+]
 
 _jit = numba.njit(cache=True, nogil=True)
 
@@ -64,9 +73,9 @@ def _sweep(query_gid, insert_gid, neighbour, span, src, dst, value, timestamp, t
     read: the rows looked at are recent ones, still in the cache.
     """
     n = len(timestamp)
-    head = np.empty((len(neighbour), 2), np.int64)  # per group: newest row so far and its time
+    head = np.empty((len(neighbour), 2), timestamp.dtype)  # per group: newest row so far and its time
     head[:, 0] = -1
-    chain = np.empty((n, 2), np.int64)  # per row: the next row of its group's list and its time
+    chain = np.empty((n, 2), timestamp.dtype)  # per row: the next row of its group's list and its time
     for step in range(n):
         i = step if forward else n - 1 - step
         g = query_gid[i]
@@ -100,7 +109,9 @@ def forwarding_links(out_gid, in_gid, below, above, span, src, dst, value, times
     ``out_gid``/``in_gid`` number each row's departure and arrival group on one
     scale (account, asset and value bucket); ``below``/``above`` give the group
     one bucket lower/higher, or -1. A departure in bucket ``b`` can forward
-    arrivals of buckets ``b .. b + span``. Rows must be in time order.
+    arrivals of buckets ``b .. b + span``. Rows must be in time order; with
+    ``timestamp`` as int32 (seconds since the first row) the lists take half
+    the cache.
     """
     pred = np.full(len(timestamp), -1, np.int64)
     succ = np.full(len(timestamp), -1, np.int64)
@@ -123,3 +134,92 @@ def chain_ends(rows: np.ndarray, step: np.ndarray, max_hops: int) -> tuple[np.nd
         end[k] = r
         hops[k] = h
     return end, hops
+
+
+# -- test 1, unusual values ----------------------------------------------------------------
+@_jit
+def group_moments(group, x, n_groups):
+    """Mean and (population) standard deviation of ``x`` within each group."""
+    count = np.zeros(n_groups)
+    mean = np.zeros(n_groups)
+    for i in range(len(x)):
+        count[group[i]] += 1.0
+        mean[group[i]] += x[i]
+    for g in range(n_groups):
+        mean[g] /= max(count[g], 1.0)
+    spread = np.zeros(n_groups)
+    for i in range(len(x)):
+        d = x[i] - mean[group[i]]
+        spread[group[i]] += d * d
+    for g in range(n_groups):
+        spread[g] = np.sqrt(spread[g] / max(count[g], 1.0))
+    return mean, spread
+
+
+@_jit
+def standardise(x, group, center, spread):
+    """``(x - center) / spread`` of each row's group; 0 where the group has no spread beyond float noise."""
+    z = np.zeros(len(x))
+    for i in range(len(x)):
+        g = group[i]
+        if spread[g] > 1e-12 * max(abs(center[g]), 1.0):
+            z[i] = (x[i] - center[g]) / spread[g]
+    return z
+
+
+# -- test 2, frequent transfers ------------------------------------------------------------
+@_jit
+def bursts(order, src, dst, code, timestamp, window):
+    """Runs of transfers closer than ``window`` to the previous one of the same direction.
+
+    ``order`` lists the rows in time order. Returns ``sequence``, the address's
+    incoming rows then its outgoing rows, each in time order (a transfer to
+    itself is in both); the number of incoming ones; ``involved``, whether each
+    row is in a run; and each run (two or more transfers) as a half-open range
+    of ``sequence``.
+    """
+    sequence = np.empty(2 * len(order), np.int64)
+    m = n_in = 0
+    for side in range(2):  # 0: incoming, 1: outgoing
+        for r in order:
+            if (dst[r] if side == 0 else src[r]) == code:
+                sequence[m] = r
+                m += 1
+        if side == 0:
+            n_in = m
+    involved = np.zeros(len(timestamp), np.bool_)
+    starts = np.empty(m, np.int64)
+    ends = np.empty(m, np.int64)
+    runs = 0
+    start = 0
+    for k in range(1, m + 1):
+        if k < m and k != n_in and timestamp[sequence[k]] - timestamp[sequence[k - 1]] < window:
+            continue
+        if k - start >= 2:  # a run ends at k
+            starts[runs], ends[runs] = start, k
+            runs += 1
+            for j in range(start, k):
+                involved[sequence[j]] = True
+        start = k
+    return sequence[:m], n_in, involved, starts[:runs], ends[:runs]
+
+
+# -- test 4, relation to listed entities ---------------------------------------------------
+@_jit
+def counterparty_cells(src, dst, asset, value, code, slot, n_slots, n_assets):
+    """Transfers and volume per (counterparty slot, asset), and the rows whose slot is below ``n_slots - 1``.
+
+    ``slot`` maps every address to a slot; the last slot collects everyone not listed.
+    """
+    transfers = np.zeros((n_slots, n_assets), np.int64)
+    volume = np.zeros((n_slots, n_assets))
+    rows = np.empty(len(src), np.int64)
+    m = 0
+    for i in range(len(src)):
+        k = slot[dst[i] if src[i] == code else src[i]]
+        transfers[k, asset[i]] += 1
+        volume[k, asset[i]] += value[i]
+        if k < n_slots - 1:
+            rows[m] = i
+            m += 1
+    return transfers, volume, rows[:m]

@@ -11,6 +11,7 @@ import numpy as np
 from tracing.labels import LabelIndex
 from tracing.model import TransferTable, display_address
 from tracing.params import Parameters
+from tracing.scoring.kernels import counterparty_cells
 from tracing.scoring.result import EVIDENCE_LIMIT, TestResult
 
 __all__ = ["relation_to_listed"]
@@ -25,25 +26,29 @@ def _listed_mask(addresses: np.ndarray, listed: np.ndarray) -> np.ndarray:
     return mask
 
 
-def _counterparty_summary(table: TransferTable, rows: np.ndarray, parties: np.ndarray, labels, chain) -> list[dict]:
-    """Per listed counterparty: transfers, volume by asset and the sanctions entries."""
-    out = []
-    uniq, inverse = np.unique(parties, return_inverse=True)
-    for k, code in enumerate(uniq[:EVIDENCE_LIMIT]):
-        sel = rows[inverse == k]
-        address = str(table.addresses[code])
-        out.append(
+def _direct_exposure(table: TransferTable, code: int, listed: np.ndarray, labels, chain) -> tuple[np.ndarray, list]:
+    """Rows whose counterparty is listed, and per listed counterparty (in address order, up to the evidence
+    limit): transfers, volume by asset and the sanctions entries."""
+    mask = _listed_mask(table.addresses, listed)
+    if code >= 0:
+        mask[code] = False  # the address itself is not its own counterparty
+    n_listed = int(mask.sum())
+    slot = np.where(mask, np.cumsum(mask) - 1, n_listed)  # listed addresses 0.., everyone else one spare slot
+    transfers, volume, rows = counterparty_cells(
+        table.src, table.dst, table.asset, table.value, code, slot, n_listed + 1, max(len(table.assets), 1)
+    )
+    summary, codes = [], np.flatnonzero(mask)
+    for i in np.flatnonzero(transfers[:n_listed].sum(axis=1))[:EVIDENCE_LIMIT]:
+        address = str(table.addresses[codes[i]])
+        summary.append(
             {
                 "address": display_address(chain, address),
-                "transfers": len(sel),
-                "volume": {
-                    table.assets[a].symbol: round(float(table.value[sel][table.asset[sel] == a].sum()), 6)
-                    for a in np.unique(table.asset[sel])
-                },
+                "transfers": int(transfers[i].sum()),
+                "volume": {table.assets[a].symbol: round(float(volume[i, a]), 6) for a in np.flatnonzero(transfers[i])},
                 "listings": [lb.to_dict() for lb in labels.sanctioned(chain, address)],
             }
         )
-    return out
+    return rows, summary
 
 
 def relation_to_listed(
@@ -69,8 +74,7 @@ def relation_to_listed(
     own = labels.sanctioned(chain, address)
     listed = labels.addresses(chain, "sanctioned")
     code = table.code_of(address)
-    other = np.where(table.src == code, table.dst, table.src)
-    direct = np.flatnonzero(_listed_mask(table.addresses, listed)[other] & (other != code))
+    direct, counterparties = _direct_exposure(table, code, listed, labels, chain)
     n = len(table)
     indirect = []
     if second_hop is not None and len(second_hop):
@@ -92,7 +96,7 @@ def relation_to_listed(
         "listed": bool(own),
         "listings": [lb.to_dict() for lb in own],
         "direct_count": len(direct),
-        "direct": _counterparty_summary(table, direct, other[direct], labels, chain),
+        "direct": counterparties,
         "indirect": indirect,
     }
     if own:

@@ -7,7 +7,7 @@ import numpy as np
 from tracing.model import TransferTable, display_address
 from tracing.model.transfer import format_units
 
-__all__ = ["EVIDENCE_LIMIT", "TestResult", "transfer_evidence"]
+__all__ = ["EVIDENCE_LIMIT", "TestResult", "largest_first", "transfer_evidence"]
 
 EVIDENCE_LIMIT = 50
 """Most evidence items listed per test; the counts always cover everything."""
@@ -36,6 +36,21 @@ class TestResult:
             "evidence": self.evidence,
             "parameters": self.parameters,
         }
+
+
+def largest_first(scores: np.ndarray, limit: int = EVIDENCE_LIMIT) -> np.ndarray:
+    """Positions of the ``limit`` largest ``scores``, largest first, ties in position order.
+
+    Only the candidates at or above the ``limit``-th largest score are sorted.
+
+    >>> largest_first(np.array([1.0, 5.0, 3.0, 5.0]), 3).tolist()
+    [1, 3, 2]
+    """
+    candidates = np.arange(len(scores))
+    if len(scores) > limit:
+        cut = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+        candidates = np.flatnonzero(scores >= cut)
+    return candidates[np.argsort(-scores[candidates], kind="stable")][:limit]
 
 
 def transfer_evidence(table: TransferTable, rows, **extra_columns) -> list[dict]:

@@ -8,7 +8,8 @@ import numpy as np
 
 from tracing.model import TransferTable
 from tracing.params import Parameters
-from tracing.scoring.result import EVIDENCE_LIMIT, TestResult, transfer_evidence
+from tracing.scoring.kernels import group_moments, standardise
+from tracing.scoring.result import TestResult, largest_first, transfer_evidence
 
 __all__ = ["unusual_values", "zscores"]
 
@@ -42,28 +43,20 @@ def zscores(table: TransferTable, method: str = "zscore") -> np.ndarray:
     [-0.58, -0.58, -0.58, 1.73]
     """
     n_groups = len(table.assets)
-    z = np.zeros(len(table))
     if not len(table):
-        return z
+        return np.zeros(0)
     groups = table.asset.astype(np.int64)
     if method == "robust":
         usable = table.value > 0
         x = np.log(np.where(usable, table.value, 1.0))
-        g = np.where(usable, groups, n_groups)  # zero amounts go to a group of their own
-        center = _group_median(g, x, n_groups + 1)
-        spread = _MAD_TO_SIGMA * _group_median(g, np.abs(x - center[g]), n_groups + 1)
+        groups = np.where(usable, groups, n_groups)  # zero amounts go to a group of their own
+        center = _group_median(groups, x, n_groups + 1)
+        spread = _MAD_TO_SIGMA * _group_median(groups, np.abs(x - center[groups]), n_groups + 1)
         spread[n_groups] = 0.0
     else:
         x = table.value
-        g = groups
-        counts = np.bincount(g, minlength=n_groups).astype(float)
-        center = np.bincount(g, weights=x, minlength=n_groups) / np.maximum(counts, 1)
-        spread = np.sqrt(np.bincount(g, weights=(x - center[g]) ** 2, minlength=n_groups) / np.maximum(counts, 1))
-    scale = spread[g]
-    tiny = 1e-12 * np.maximum(np.abs(center[g]), 1.0)  # float noise around identical amounts
-    ok = scale > tiny
-    z[ok] = (x[ok] - center[g][ok]) / scale[ok]
-    return z
+        center, spread = group_moments(groups, x, n_groups)
+    return standardise(x, groups, center, spread)
 
 
 def unusual_values(table: TransferTable, params: Parameters) -> TestResult:
@@ -79,7 +72,7 @@ def unusual_values(table: TransferTable, params: Parameters) -> TestResult:
     z = zscores(table, params.value_method)
     flagged = (z >= params.maximum_threshold) | (z <= params.minimum_threshold)
     rows = np.flatnonzero(flagged)
-    worst = rows[np.argsort(-np.abs(z[rows]), kind="stable")][:EVIDENCE_LIMIT]
+    worst = rows[largest_first(np.abs(z[rows]))]
     counts = np.bincount(table.asset, minlength=len(table.assets))
     flagged_counts = np.bincount(table.asset[rows], minlength=len(table.assets))
     assets = [
