@@ -22,7 +22,7 @@ def frequent_transfers(table: TransferTable, address_code: int, params: Paramete
     parameters = {"time_difference": window}
     n = len(table)
     sequence, n_in, involved, starts, ends = bursts(
-        np.argsort(table.timestamp), table.src, table.dst, address_code, table.timestamp, window
+        np.argsort(table.timestamp, kind="stable"), table.src, table.dst, address_code, table.timestamp, window
     )
     first, last = table.timestamp[sequence[starts]], table.timestamp[sequence[ends - 1]]
     sizes = ends - starts

@@ -178,15 +178,18 @@ def bursts(order, src, dst, code, timestamp, window):
     row is in a run; and each run (two or more transfers) as a half-open range
     of ``sequence``.
     """
-    sequence = np.empty(2 * len(order), np.int64)
-    m = n_in = 0
-    for side in range(2):  # 0: incoming, 1: outgoing
-        for r in order:
-            if (dst[r] if side == 0 else src[r]) == code:
-                sequence[m] = r
-                m += 1
-        if side == 0:
-            n_in = m
+    incoming = np.empty(len(order), np.int64)
+    outgoing = np.empty(len(order), np.int64)
+    n_in = n_out = 0
+    for r in order:
+        if dst[r] == code:
+            incoming[n_in] = r
+            n_in += 1
+        if src[r] == code:
+            outgoing[n_out] = r
+            n_out += 1
+    sequence = np.concatenate((incoming[:n_in], outgoing[:n_out]))
+    m = len(sequence)
     involved = np.zeros(len(timestamp), np.bool_)
     starts = np.empty(m, np.int64)
     ends = np.empty(m, np.int64)
