@@ -20,7 +20,7 @@ import numpy as np
 from tracing.model import TransferTable, display_address
 from tracing.model.transfer import format_units
 from tracing.params import Parameters
-from tracing.scoring.kernels import chain_ends, forwarding_links, group_ids_from_sorted, packed_group_keys
+from tracing.scoring.kernels import forwarding_links, group_ids_from_sorted, packed_group_keys, riding_chains
 from tracing.scoring.result import TestResult, largest_first
 
 __all__ = ["Links", "hiding_through_intermediaries", "pass_through_links"]
@@ -156,6 +156,18 @@ def _chain_rows(links: Links, row: int, max_hops: int) -> tuple[list[int], bool]
     return [*before[::-1], row, *after], max(len(before), len(after)) == max_hops
 
 
+def _first_positions(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Position of the first occurrence in ``keys`` of each of the (few, distinct, present) ``wanted`` keys."""
+    if not len(wanted):
+        return np.zeros(0, dtype=np.int64)
+    order = np.argsort(wanted)
+    at = np.minimum(np.searchsorted(wanted[order], keys), len(wanted) - 1)
+    hit = np.flatnonzero(wanted[order][at] == keys)
+    found = np.full(len(wanted), len(keys), dtype=np.int64)
+    np.minimum.at(found, order[at[hit]], hit)
+    return found
+
+
 def _describe_chain(table: TransferTable, rows: list[int], truncated: bool) -> dict:
     chain = table.chain
     first, last = rows[0], rows[-1]
@@ -191,19 +203,19 @@ def hiding_through_intermediaries(context: TransferTable, address: str, params: 
         "tolerance": params.hiding_tolerance,
         "max_hops": params.hiding_max_hops,
     }
-    code = context.code_of(address)
-    mine = np.flatnonzero((context.src == code) | (context.dst == code)) if code >= 0 else np.zeros(0, np.int64)
-    n = len(mine)
     links = pass_through_links(context, tolerance=params.hiding_tolerance, window=params.time_difference)
-    ride_pos = np.flatnonzero((links.pred[mine] >= 0) | (links.succ[mine] >= 0))  # rows of the address's own table
-    riding = mine[ride_pos]
     hops = params.hiding_max_hops
-    first, _ = chain_ends(riding, links.pred, hops)
-    last, _ = chain_ends(riding, links.succ, hops)
+    n, ride_pos, riding, first, last = riding_chains(
+        context.src, context.dst, context.code_of(address), links.pred, links.succ, hops
+    )
     # One chain per (first row, last row): the in and out transfers of a mule share a chain.
-    _, pick = np.unique(first * np.int64(len(context)) + last, return_index=True)
-    shown = pick[largest_first(context.value[first[pick]])]
-    chains = [_describe_chain(context, *_chain_rows(links, int(riding[k]), hops)) for k in shown]
+    keys = first * np.int64(len(context)) + last
+    chain_keys = np.sort(keys)
+    chain_keys = chain_keys[np.diff(chain_keys, prepend=-1) != 0]
+    shown = chain_keys[largest_first(context.value[chain_keys // max(len(context), 1)])]
+    chains = [
+        _describe_chain(context, *_chain_rows(links, int(riding[k]), hops)) for k in _first_positions(keys, shown)
+    ]
     intermediaries = sorted({a for c in chains for a in c["intermediaries"]})
     origins = sorted({c["origin"] for c in chains})
     score = 100.0 * len(riding) / n if n else 0.0
@@ -211,7 +223,7 @@ def hiding_through_intermediaries(context: TransferTable, address: str, params: 
         explanation = "No transfers to follow."
     elif len(riding):
         explanation = (
-            f"{len(riding)} of {n} transfers ride {len(pick)} pass-through chain(s) "
+            f"{len(riding)} of {n} transfers ride {len(chain_keys)} pass-through chain(s) "
             f"(same amount forwarded within {params.time_difference:,} s) through "
             f"{len(intermediaries)} intermediar{'y' if len(intermediaries) == 1 else 'ies'}, "
             f"from {len(origins)} origin(s)."
@@ -220,7 +232,7 @@ def hiding_through_intermediaries(context: TransferTable, address: str, params: 
         explanation = f"No transfer passes through an intermediary unchanged within {params.time_difference:,} s."
     evidence = {
         "riding_count": len(riding),
-        "chain_count": len(pick),
+        "chain_count": len(chain_keys),
         "origins": origins,
         "intermediaries": intermediaries,
         "chains": chains,

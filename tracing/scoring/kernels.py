@@ -9,12 +9,12 @@ import numpy as np
 
 __all__ = [
     "bursts",
-    "chain_ends",
     "counterparty_cells",
     "forwarding_links",
     "group_ids_from_sorted",
     "group_moments",
     "packed_group_keys",
+    "riding_chains",
     "standardise",
 ]
 
@@ -121,19 +121,35 @@ def forwarding_links(out_gid, in_gid, below, above, span, src, dst, value, times
 
 
 @_jit
-def chain_ends(rows: np.ndarray, step: np.ndarray, max_hops: int) -> tuple[np.ndarray, np.ndarray]:
-    """Where following ``step`` from each row ends (at most ``max_hops`` steps; -1 stops), and how many steps it took."""
-    end = np.empty(len(rows), np.int64)
-    hops = np.zeros(len(rows), np.int64)
-    for k in range(len(rows)):
-        r = rows[k]
-        h = 0
-        while h < max_hops and step[r] >= 0:
-            r = step[r]
-            h += 1
-        end[k] = r
-        hops[k] = h
-    return end, hops
+def riding_chains(src, dst, code, pred, succ, max_hops):
+    """The address's transfers that ride a chain, and where each chain starts and ends.
+
+    Returns how many transfers the address has; for each riding one, its
+    position among them, its row, and the first and last rows reached by
+    following ``pred`` and ``succ`` (at most ``max_hops`` steps each way).
+    """
+    n = len(src)
+    position = np.empty(n, np.int64)
+    rows = np.empty(n, np.int64)
+    first = np.empty(n, np.int64)
+    last = np.empty(n, np.int64)
+    mine = riding = 0
+    for i in range(n):
+        if src[i] != code and dst[i] != code:
+            continue
+        if pred[i] >= 0 or succ[i] >= 0:
+            position[riding], rows[riding] = mine, i
+            r, h = i, 0
+            while h < max_hops and pred[r] >= 0:
+                r, h = pred[r], h + 1
+            first[riding] = r
+            r, h = i, 0
+            while h < max_hops and succ[r] >= 0:
+                r, h = succ[r], h + 1
+            last[riding] = r
+            riding += 1
+        mine += 1
+    return mine, position[:riding], rows[:riding], first[:riding], last[:riding]
 
 
 # -- test 1, unusual values ----------------------------------------------------------------
