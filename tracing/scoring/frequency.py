@@ -4,7 +4,7 @@ import numpy as np
 
 from tracing.model import TransferTable
 from tracing.params import Parameters
-from tracing.scoring.kernels import bursts
+from tracing.scoring.kernels import bursts, run_volumes
 from tracing.scoring.result import EVIDENCE_LIMIT, TestResult
 
 __all__ = ["frequent_transfers"]
@@ -21,21 +21,20 @@ def frequent_transfers(table: TransferTable, address_code: int, params: Paramete
     window = params.time_difference
     parameters = {"time_difference": window}
     n = len(table)
-    sequence, n_in, involved, starts, ends = bursts(
+    incoming, outgoing, involved, runs = bursts(
         np.argsort(table.timestamp, kind="stable"), table.src, table.dst, address_code, table.timestamp, window
     )
-    first, last = table.timestamp[sequence[starts]], table.timestamp[sequence[ends - 1]]
+    side, starts, ends, first, last = runs.T
     sizes = ends - starts
-    outgoing = starts >= n_in
-    listed = np.lexsort((outgoing, first, -sizes))[:EVIDENCE_LIMIT]  # largest first, then earliest, incoming first
-    n_assets = max(len(table.assets), 1)
+    listed = np.lexsort((side, first, -sizes))[:EVIDENCE_LIMIT]  # largest first, then earliest, incoming first
     bursts_found = []
     for k in listed:
-        rows = sequence[starts[k] : ends[k]]
-        volume = np.bincount(table.asset[rows], weights=table.value[rows], minlength=n_assets)
+        volume = run_volumes(
+            outgoing if side[k] else incoming, starts[k], ends[k], table.asset, table.value, max(len(table.assets), 1)
+        )
         bursts_found.append(
             {
-                "direction": "out" if outgoing[k] else "in",
+                "direction": "out" if side[k] else "in",
                 "transfers": int(sizes[k]),
                 "start": int(first[k]),
                 "end": int(last[k]),
@@ -48,10 +47,9 @@ def frequent_transfers(table: TransferTable, address_code: int, params: Paramete
         explanation = "No transfers to time."
     elif count:
         explanation = (
-            f"{count} of {n} transfers follow another in the same direction within {window:,} s "
-            f"({len(starts)} burst(s))."
+            f"{count} of {n} transfers follow another in the same direction within {window:,} s ({len(runs)} burst(s))."
         )
     else:
         explanation = f"No two transfers in the same direction are closer than {window:,} s."
-    evidence = {"involved_count": count, "burst_count": len(starts), "bursts": bursts_found}
+    evidence = {"involved_count": count, "burst_count": len(runs), "bursts": bursts_found}
     return TestResult("transfers", score, explanation, evidence, parameters, np.flatnonzero(involved))

@@ -15,6 +15,7 @@ __all__ = [
     "group_moments",
     "packed_group_keys",
     "riding_chains",
+    "run_volumes",
     "standardise",
 ]
 
@@ -188,39 +189,49 @@ def standardise(x, group, center, spread):
 def bursts(order, src, dst, code, timestamp, window):
     """Runs of transfers closer than ``window`` to the previous one of the same direction.
 
-    ``order`` lists the rows in time order. Returns ``sequence``, the address's
-    incoming rows then its outgoing rows, each in time order (a transfer to
-    itself is in both); the number of incoming ones; ``involved``, whether each
-    row is in a run; and each run (two or more transfers) as a half-open range
-    of ``sequence``.
+    ``order`` lists the rows in time order. Returns the address's incoming and
+    its outgoing rows, each in time order (a transfer to itself is in both);
+    ``involved``, whether each row is in a run; and each run of two or more
+    transfers as its direction (0 in, 1 out), its half-open range in that
+    direction's rows, and its first and last time.
     """
-    incoming = np.empty(len(order), np.int64)
-    outgoing = np.empty(len(order), np.int64)
-    n_in = n_out = 0
-    for r in order:
-        if dst[r] == code:
-            incoming[n_in] = r
-            n_in += 1
-        if src[r] == code:
-            outgoing[n_out] = r
-            n_out += 1
-    sequence = np.concatenate((incoming[:n_in], outgoing[:n_out]))
-    m = len(sequence)
+    sequences = np.empty((2, len(order)), np.int64)
+    count = np.zeros(2, np.int64)
+    run_start = np.zeros(2, np.int64)
     involved = np.zeros(len(timestamp), np.bool_)
-    starts = np.empty(m, np.int64)
-    ends = np.empty(m, np.int64)
-    runs = 0
-    start = 0
-    for k in range(1, m + 1):
-        if k < m and k != n_in and timestamp[sequence[k]] - timestamp[sequence[k - 1]] < window:
-            continue
-        if k - start >= 2:  # a run ends at k
-            starts[runs], ends[runs] = start, k
-            runs += 1
-            for j in range(start, k):
-                involved[sequence[j]] = True
-        start = k
-    return sequence[:m], n_in, involved, starts[:runs], ends[:runs]
+    runs = np.empty((len(order) + 2, 5), np.int64)  # side, start, end, first time, last time
+    n_runs = 0
+    for step in range(len(order) + 1):
+        r = order[step] if step < len(order) else -1
+        for side in range(2):
+            if r >= 0 and (dst[r] if side == 0 else src[r]) != code:
+                continue
+            k = count[side]
+            if r >= 0 and k > 0 and timestamp[r] - timestamp[sequences[side, k - 1]] < window:
+                pass  # the run goes on
+            else:  # the run before k (if any) has ended
+                start = run_start[side]
+                if k - start >= 2:
+                    runs[n_runs, 0], runs[n_runs, 1], runs[n_runs, 2] = side, start, k
+                    runs[n_runs, 3] = timestamp[sequences[side, start]]
+                    runs[n_runs, 4] = timestamp[sequences[side, k - 1]]
+                    n_runs += 1
+                    for j in range(start, k):
+                        involved[sequences[side, j]] = True
+                run_start[side] = k
+            if r >= 0:
+                sequences[side, k] = r
+                count[side] = k + 1
+    return sequences[0, : count[0]], sequences[1, : count[1]], involved, runs[:n_runs]
+
+
+@_jit
+def run_volumes(sequence, start, end, asset, value, n_assets):
+    """Volume per asset of the rows ``sequence[start:end]``."""
+    volume = np.zeros(n_assets)
+    for j in range(start, end):
+        volume[asset[sequence[j]]] += value[sequence[j]]
+    return volume
 
 
 # -- test 4, relation to listed entities ---------------------------------------------------
