@@ -237,7 +237,8 @@ def run_volumes(sequence, start, end, asset, value, n_assets):
 # -- test 4, relation to listed entities ---------------------------------------------------
 @_jit
 def counterparty_cells(src, dst, asset, value, code, slot, n_slots, n_assets):
-    """Transfers and volume per (counterparty slot, asset), and the rows whose slot is below ``n_slots - 1``.
+    """Per (counterparty slot, asset), the address's transfers and volume; and its rows whose slot is below
+    ``n_slots - 1``.
 
     ``slot`` maps every address to a slot; the last slot collects everyone not listed.
     """
@@ -246,6 +247,8 @@ def counterparty_cells(src, dst, asset, value, code, slot, n_slots, n_assets):
     rows = np.empty(len(src), np.int64)
     m = 0
     for i in range(len(src)):
+        if src[i] != code and dst[i] != code:
+            continue
         k = slot[dst[i] if src[i] == code else src[i]]
         transfers[k, asset[i]] += 1
         volume[k, asset[i]] += value[i]

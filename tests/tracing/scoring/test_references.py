@@ -1,14 +1,19 @@
-"""Pass-through linking against a brute-force reference that checks every pair of transfers."""
+"""The compiled passes against plain-Python definitions, on random tables with ties, two assets and zero amounts."""
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tracing.labels import Label, LabelIndex
 from tracing.model import Chain, TransferTable
 from tracing.model.transfer import Asset
+from tracing.params import Parameters
 from tracing.scoring import hiding
+from tracing.scoring.frequency import frequent_transfers
 from tracing.scoring.hiding import pass_through_links
+from tracing.scoring.relation import relation_to_listed
+from tracing.scoring.values import zscores
 from tracing.testing import USDT_TRON
 
 USDC = Asset("USDC", "TEkxiTehnzSmSe2XqrBj4w32RUN966rdz8", 6)
@@ -98,3 +103,60 @@ def test_links_are_the_same_when_packed_keys_would_overflow(rows, tolerance, win
     pred, succ = reference_links(table, tolerance, window)
     assert links.pred.tolist() == pred
     assert links.succ.tolist() == succ
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(transfers, st.sampled_from(NAMES), st.integers(1, 300), st.randoms(use_true_random=False))
+def test_frequency_matches_consecutive_gaps_per_direction(rows, who, window, rnd):
+    table = _table(rows)
+    shuffled = table.take(np.array(rnd.sample(range(len(table)), len(table)), dtype=np.int64))
+    result = frequent_transfers(shuffled, shuffled.code_of(who), Parameters(time_difference=window))
+    involved, runs = set(), []
+    for column in (shuffled.dst, shuffled.src):  # incoming, then outgoing
+        mine = sorted(
+            (int(shuffled.timestamp[r]), r) for r in range(len(shuffled)) if column[r] == shuffled.code_of(who)
+        )
+        run = mine[:1]
+        for before, now in zip(mine, [*mine[1:], None]):
+            if now is not None and now[0] - before[0] < window:
+                run.append(now)
+                continue
+            if len(run) >= 2:
+                involved.update(r for _, r in run)
+                runs.append((len(run), run[0][0], run[-1][0]))
+            run = [now]
+    assert set(result.rows.tolist()) == involved
+    assert result.evidence["burst_count"] == len(runs)
+    listed = [(b["transfers"], b["start"], b["end"]) for b in result.evidence["bursts"]]
+    assert sorted(listed, key=lambda b: (-b[0], b[1])) == listed and sorted(listed) == sorted(runs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(transfers)
+def test_zscores_match_each_assets_mean_and_deviation(rows):
+    table = _table(rows)
+    z = zscores(table)
+    for a in range(len(table.assets)):
+        x = table.value[table.asset == a]
+        expected = (x - x.mean()) / x.std() if len(x) and x.std() > 1e-12 * max(abs(x.mean()), 1) else 0 * x
+        assert np.allclose(z[table.asset == a], expected, rtol=1e-9, atol=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(transfers, st.sampled_from(NAMES), st.sets(st.sampled_from(NAMES)))
+def test_direct_exposure_counts_each_transfer_with_a_listed_counterparty(rows, who, listed):
+    table = _table(rows)
+    labels = LabelIndex(Label(Chain.TRON, name, name, "sanctioned", "test") for name in listed)
+    result = relation_to_listed(table, who, labels, Parameters())
+    sender, receiver = table.sender, table.receiver
+    direct = [
+        r
+        for r in range(len(table))
+        if who in (sender[r], receiver[r]) and (receiver[r] if sender[r] == who else sender[r]) in listed - {who}
+    ]
+    assert result.rows.tolist() == direct
+    by_party = {}
+    for r in direct:
+        party = receiver[r] if sender[r] == who else sender[r]
+        by_party[party] = by_party.get(party, 0) + 1
+    assert {c["address"]: c["transfers"] for c in result.evidence["direct"]} == by_party
