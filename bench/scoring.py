@@ -7,6 +7,7 @@ analysis pays). Target: 10^6 transfers under 1 s on one core, within 15x of the 
 
 Each size runs twice: on the table in time order, as the store hands it over,
 and on the same rows shuffled, which adds the canonical sort to the scoring.
+Then, for the largest size in time order, the time of each part.
 
 Run: ``.venv/bin/python bench/scoring.py [sizes...]``
 """
@@ -24,6 +25,10 @@ from tracing.labels import Label, LabelIndex
 from tracing.model import Chain, TransferTable
 from tracing.params import Parameters
 from tracing.scoring import score_tables
+from tracing.scoring.frequency import frequent_transfers
+from tracing.scoring.hiding import hiding_through_intermediaries, pass_through_links
+from tracing.scoring.relation import relation_to_listed
+from tracing.scoring.values import unusual_values
 from tracing.testing import USDT_TRON
 
 SEED = 42
@@ -100,5 +105,28 @@ def main(sizes: list[int]) -> None:
             )
 
 
+def breakdown(n: int) -> None:
+    """Print the time of each part of the score for ``n`` time-ordered transfers."""
+    shuffled, labels, me = synthetic(n)
+    stamps = shuffled.timestamp.copy()
+    floor = best_of(lambda: np.sort(stamps))
+    table, params = shuffled.sorted(), Parameters()
+    code = table.code_of(me)
+    parts = {
+        "canonical order check": lambda: table.sorted(),
+        "value": lambda: unusual_values(table, params),
+        "transfers": lambda: frequent_transfers(table, code, params),
+        "hiding: linking": lambda: pass_through_links(table, tolerance=params.hiding_tolerance, window=13_000),
+        "hiding: all": lambda: hiding_through_intermediaries(table, me, params),
+        "relation": lambda: relation_to_listed(table, me, labels, params),
+    }
+    print(f"\nparts at {n:,} time-ordered transfers {'ms':>7} {'x sort':>7}")
+    for name, func in parts.items():
+        seconds = best_of(func)
+        print(f"  {name:<34} {seconds * 1000:>7.1f} {seconds / floor:>7.1f}")
+
+
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [10**4, 10**5, 10**6])
+    sizes = [int(a) for a in sys.argv[1:]] or [10**4, 10**5, 10**6]
+    main(sizes)
+    breakdown(max(sizes))
