@@ -41,6 +41,10 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
 
 
+class LogoutForm(FlaskForm):
+    """Only the CSRF token: logging out is a POST from this site, never a link another site can plant."""
+
+
 def _load_user(user_id: str) -> WebUser | None:
     user = services().accounts.get(int(user_id)) if user_id.isdigit() else None
     return WebUser(user) if user else None
@@ -127,9 +131,11 @@ def login():
     return flask.render_template("login.html", form=form), status
 
 
-@blueprint.route("/logout", methods=["GET", "POST"])
+@blueprint.route("/logout", methods=["POST"])
 def logout():
-    """End the session."""
+    """End the session (a POST carrying the CSRF token of the navigation bar's form)."""
+    if not LogoutForm().validate_on_submit():
+        flask.abort(400, "The logout form expired or was not sent from this site; reload the page and try again.")
     flask_login.logout_user()
     flask.session.clear()
     flask.flash("You are logged out.", "info")

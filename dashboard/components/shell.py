@@ -1,9 +1,10 @@
-"""The frame around every page: the navigation bar with the user and the logout link."""
+"""The frame around every page: the navigation bar with the user and the logout button."""
 
 import dash
 import dash_bootstrap_components as dbc
 import flask_login
-from dash import html
+from dash import dcc, html
+from flask_wtf.csrf import generate_csrf
 
 __all__ = ["shell"]
 
@@ -15,15 +16,14 @@ def _user_menu():
     return html.Div(
         [
             html.Span([user.name, dbc.Badge(user.role, color="light", text_color="primary", className="ms-2")]),
-            dbc.Button(
-                "Log out",
-                href="/logout",
-                external_link=True,
-                color="light",
-                outline=True,
-                size="sm",
-                className="ms-3",
-                id="shell-logout",
+            html.Form(
+                [
+                    dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
+                    dbc.Button("Log out", type="submit", color="light", outline=True, size="sm", id="shell-logout"),
+                ],
+                action="/logout",
+                method="post",
+                className="ms-3 mb-0",
             ),
         ],
         className="d-flex align-items-center text-white small",

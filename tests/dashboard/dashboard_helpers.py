@@ -15,6 +15,11 @@ def csrf_token(client) -> str:
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
 
 
+def logout(client):
+    """Press the navigation bar's logout button, as a browser would; return the answer."""
+    return client.post("/logout", data={"csrf_token": csrf_token(client)})
+
+
 def login(client, name: str, password: str, next_path: str | None = None):
     """Post the login form as a browser would; return the answer."""
     url = "/login" + (f"?next={next_path}" if next_path else "")

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from dashboard_helpers import THIEF, csrf_token, login
+from dashboard_helpers import THIEF, csrf_token, login, logout
 
 PUBLIC_ENDPOINTS = {"auth.login", "auth.logout", "_dash_assets.static"}
 SAMPLE_VALUES = {
@@ -102,13 +102,16 @@ def test_a_good_login_clears_the_users_failures(app, client, user):
     for _ in range(app.server.config["LOGIN_MAX_FAILURES_PER_USER"] - 1):
         login(client, user[0], "wrong password!")
     assert login(client, *user).status_code == 302
-    client.get("/logout")
+    logout(client)
     assert login(client, user[0], "wrong password!").status_code == 401  # counting starts again
 
 
 def test_logout_ends_the_session(logged_in):
     assert logged_in.get("/_dash-layout").status_code == 200
-    assert logged_in.get("/logout").headers["Location"] == "/login"
+    logged_in.get("/logout")  # a link planted elsewhere cannot log anyone out
+    assert logged_in.post("/logout").status_code == 400  # nor can a form without this site's token
+    assert logged_in.get("/_dash-layout").status_code == 200
+    assert logout(logged_in).headers["Location"] == "/login"
     assert logged_in.get("/_dash-layout").status_code == 401
     assert logged_in.get("/").status_code == 302
 

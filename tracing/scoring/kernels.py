@@ -1,7 +1,8 @@
 """Compiled loops of the scoring engine (numba): linear passes numpy could only do with extra sorts.
 
 ``cache=True`` keeps the machine code in ``__pycache__``, so only the first run
-on a machine pays the compilation.
+on a machine pays the compilation. Hot loops do not call helper functions that
+take arrays: each such call costs reference counting, more than the loop body.
 """
 
 import numba
@@ -22,6 +23,7 @@ __all__ = [
 _jit = numba.njit(cache=True, nogil=True)
 
 
+# -- test 3, hiding through intermediaries ---------------------------------------------------
 @_jit
 def packed_group_keys(src, dst, asset, bucket, n_assets, n_buckets, row_bits):
     """One key ``group << (row_bits + 1) | row << 1 | side`` per departure (side 0) and arrival (side 1).
