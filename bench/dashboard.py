@@ -3,7 +3,9 @@
 Builds a temporary store with one synthetic TRON address per size (10^3, 10^4,
 10^5 transfers, heavy-tailed amounts, a few bursts), starts the dashboard on it
 and calls the page's callbacks through Flask's test client, exactly as the
-browser would (``POST /_dash-update-component``). Prints times, bytes and their
+browser would (``POST /_dash-update-component``): the results with nothing
+cached, the transfer table, and the results again after a new threshold (the
+neighbourhood read from the store is reused). Prints times, bytes and their
 ratios to the smallest size; asserts nothing.
 
 Run: ``.venv/bin/python bench/dashboard.py [--sizes 1000 10000 100000] [--repeat 3]``
@@ -15,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -93,11 +96,11 @@ def callback_bodies(client, request: dict) -> dict[str, dict]:
 
 
 def measure(client, body: dict, repeat: int, before=None) -> tuple[float, int]:
-    """Median seconds of one callback request and the bytes of its answer."""
+    """Median seconds of one callback request and the bytes of its answer; ``before(body, k)`` may change it."""
     times, size = [], 0
-    for _ in range(repeat):
+    for k in range(repeat):
         if before:
-            before()
+            body = before(body, k)
         t0 = time.perf_counter()
         answer = client.post("/_dash-update-component", json=body)
         times.append(time.perf_counter() - t0)
@@ -105,6 +108,13 @@ def measure(client, body: dict, repeat: int, before=None) -> tuple[float, int]:
             raise RuntimeError(f"callback failed: {answer.status_code} {answer.get_data(as_text=True)[:500]}")
         size = len(answer.get_data())
     return statistics.median(times), size
+
+
+def new_threshold(request: dict, body: dict, k: int) -> dict:
+    """``body`` asking for the same address with another maximum threshold, as a user changing it would."""
+    params = {**request["params"], "maximum_threshold": 3.0 + 0.1 * (k + 1)}
+    inputs = [{**i, "value": {**request, "params": params}} if i["value"] == request else i for i in body["inputs"]]
+    return {**body, "inputs": inputs}
 
 
 def main() -> None:
@@ -133,18 +143,22 @@ def main() -> None:
     client = app.server.test_client()
     client.post("/login", data={"name": "admin", "password": "bench password"})
     services = app.server.extensions["tracing"]
-    print(f"{'transfers':>10} {'results s':>10} {'results KB':>11} {'table s':>9} {'table KB':>9}")
+    print(f"{'transfers':>10} {'results s':>10} {'results KB':>11} {'table s':>9} {'table KB':>9} {'rescore s':>10}")
     rows = []
     for n in args.sizes:
         request = {"chain": "tron", "address": addresses[n], "params": Parameters().to_dict()}
         bodies = callback_bodies(client, request)
-        results = measure(client, bodies["results"], args.repeat, before=services._cache.clear)
+        results = measure(client, bodies["results"], args.repeat, before=lambda body, k: services.forget() or body)
+        rescore = measure(client, bodies["results"], args.repeat, before=partial(new_threshold, request))
         table = measure(client, bodies["table"], args.repeat)
-        rows.append((n, *results, *table))
-        print(f"{n:>10,} {results[0]:>10.3f} {results[1] / 1024:>11.1f} {table[0]:>9.3f} {table[1] / 1024:>9.1f}")
+        rows.append((n, *results, *table, rescore[0]))
+        print(
+            f"{n:>10,} {results[0]:>10.3f} {results[1] / 1024:>11.1f} {table[0]:>9.3f} {table[1] / 1024:>9.1f} "
+            f"{rescore[0]:>10.3f}"
+        )
     base = rows[0]
     print(f"\nratios to {base[0]:,} transfers:")
-    for n, rt, rb, tt, tb in rows[1:]:
+    for n, rt, rb, tt, tb, _ in rows[1:]:
         print(
             f"{n:>10,}  size x{n / base[0]:.0f}: results time x{rt / base[1]:.1f}, bytes x{rb / base[2]:.1f}; "
             f"table time x{tt / base[3]:.1f}, bytes x{tb / base[4]:.1f}"
@@ -153,7 +167,8 @@ def main() -> None:
         json.dumps(
             {
                 "figures": [
-                    dict(zip(("transfers", "results_s", "results_bytes", "table_s", "table_bytes"), r)) for r in rows
+                    dict(zip(("transfers", "results_s", "results_bytes", "table_s", "table_bytes", "rescore_s"), r))
+                    for r in rows
                 ]
             }
         )

@@ -1,9 +1,11 @@
 """What the pages and the API share on the server: the store, the accounts and recent investigations.
 
 They live in ``server.extensions["tracing"]``, set up by :func:`dashboard.create_app`,
-never in module globals. Investigations are cached by (chain, address,
-parameters) for a few minutes, so the transfer table's paging and sorting do not
-score the address again; a cache miss (another worker) simply scores it again.
+never in module globals. For a few minutes, investigations are cached by (chain,
+address, parameters), so the transfer table's paging and sorting do not score the
+address again, and the transfers read around an address by (chain, address,
+gathering parameters), so a new threshold is scored without the store. A cache
+miss (another worker) simply reads and scores again.
 """
 
 import threading
@@ -15,7 +17,7 @@ import flask
 import numpy as np
 
 from tracing.accounts import Accounts
-from tracing.investigate import score_address
+from tracing.investigate import GATHERING, gather
 from tracing.labels import LabelIndex
 from tracing.model import Chain, normalize_address
 from tracing.params import Parameters
@@ -36,36 +38,77 @@ class Investigation:
 
 
 @dataclass
+class _RecentCache:
+    """A small, thread-safe cache whose entries expire after ``seconds``; the least recently used go first."""
+
+    size: int
+    seconds: float
+    _items: OrderedDict = field(default_factory=OrderedDict, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def get(self, key):
+        """The value stored under ``key`` if it is still fresh, else None."""
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is None or time.monotonic() - hit[0] >= self.seconds:
+                return None
+            self._items.move_to_end(key)
+            return hit[1]
+
+    def clear(self) -> None:
+        """Forget every entry."""
+        with self._lock:
+            self._items.clear()
+
+    def put(self, key, value) -> None:
+        """Store ``value`` under ``key``."""
+        with self._lock:
+            self._items[key] = (time.monotonic(), value)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+@dataclass
 class Services:
-    """The store, the accounts and a small time-bounded cache of investigations."""
+    """The store, the accounts, and small time-bounded caches of neighbourhoods and investigations."""
 
     store: Store
     cache_size: int = 16
     cache_seconds: float = 300.0
     accounts: Accounts = field(init=False)
-    _cache: OrderedDict = field(default_factory=OrderedDict, init=False, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _neighbourhoods: _RecentCache = field(init=False, repr=False)
+    _investigations: _RecentCache = field(init=False, repr=False)
 
     def __post_init__(self):
         self.accounts = Accounts(self.store)
+        self._neighbourhoods = _RecentCache(self.cache_size, self.cache_seconds)
+        self._investigations = _RecentCache(self.cache_size, self.cache_seconds)
+
+    def forget(self) -> None:
+        """Forget cached neighbourhoods and investigations (after the store changed)."""
+        self._neighbourhoods.clear()
+        self._investigations.clear()
 
     def investigate(self, chain: Chain | str | None, address: str, params: Parameters) -> Investigation:
-        """Validate and score ``address`` (or reuse a recent result for the same inputs)."""
+        """Validate and score ``address``, reusing a recent result for the same inputs.
+
+        A change of thresholds or weights scores the neighbourhood already read
+        again, without the store; only the parameters in
+        :data:`tracing.investigate.GATHERING` read it anew.
+        """
         chain, address = normalize_address(address, chain)
-        key = (chain, address, params)
-        now = time.monotonic()
-        with self._lock:
-            hit = self._cache.get(key)
-            if hit and now - hit[0] < self.cache_seconds:
-                self._cache.move_to_end(key)
-                return hit[1]
-        labels = self.store.label_index(chain)
-        report = score_address(self.store, address, chain, params, labels=labels)
-        found = Investigation(report, report_zscores(report), labels)
-        with self._lock:
-            self._cache[key] = (now, found)
-            while len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
+        found = self._investigations.get((chain, address, params))
+        if found is not None:
+            return found
+        place = (chain, address, tuple(getattr(params, name) for name in GATHERING))
+        neighbourhood = self._neighbourhoods.get(place)
+        if neighbourhood is None:
+            neighbourhood = gather(self.store, address, chain, params)
+            self._neighbourhoods.put(place, neighbourhood)
+        report = neighbourhood.score(params)
+        found = Investigation(report, report_zscores(report), neighbourhood.labels)
+        self._investigations.put((chain, address, params), found)
         return found
 
 

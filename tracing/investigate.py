@@ -5,6 +5,8 @@ engine needs. Each hop of the neighbourhood is one batched query, never one per
 counterparty.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from tracing.errors import AddressNotFound
@@ -15,7 +17,7 @@ from tracing.scoring import ScoreReport, score_tables
 from tracing.scoring.hiding import pass_through_links
 from tracing.store import Store
 
-__all__ = ["pass_through_context", "score_address"]
+__all__ = ["GATHERING", "Neighbourhood", "gather", "pass_through_context", "score_address"]
 
 
 def _identity(table: TransferTable) -> np.ndarray:
@@ -68,15 +70,41 @@ def pass_through_context(
     return context
 
 
-def score_address(
+@dataclass(frozen=True)
+class Neighbourhood:
+    """What the store knows around an address: every table the four tests need.
+
+    It depends on the parameters only through :data:`GATHERING`, so one
+    neighbourhood can be scored again with other thresholds or weights.
+    """
+
+    chain: Chain
+    address: str
+    context: TransferTable
+    labels: LabelIndex
+    second_hop: TransferTable | None
+    source: str
+
+    def score(self, params: Parameters) -> ScoreReport:
+        """The score report of the address under ``params``."""
+        return score_tables(
+            self.address, self.context, self.labels, params, second_hop=self.second_hop, data_source=self.source
+        )
+
+
+GATHERING = ("time_difference", "hiding_tolerance", "hiding_max_hops")
+"""The parameters that decide which transfers are gathered around an address."""
+
+
+def gather(
     store: Store,
     address: str,
     chain: Chain | str | None = None,
     params: Parameters | None = None,
     *,
     labels: LabelIndex | None = None,
-) -> ScoreReport:
-    """Validate ``address``, load what the store knows around it and score it.
+) -> Neighbourhood:
+    """Validate ``address`` and load what the store knows around it.
 
     Raises
     ------
@@ -101,4 +129,17 @@ def score_address(
         parties = np.setdiff1d(np.union1d(own.sender, own.receiver), np.append(listed, address))
         second_hop = store.transfers_between(chain, listed, parties)
     source = ", ".join(store.sources_of(chain, address)) or "labels only"
-    return score_tables(address, context, labels, params, second_hop=second_hop, data_source=source)
+    return Neighbourhood(chain, address, context, labels, second_hop, source)
+
+
+def score_address(
+    store: Store,
+    address: str,
+    chain: Chain | str | None = None,
+    params: Parameters | None = None,
+    *,
+    labels: LabelIndex | None = None,
+) -> ScoreReport:
+    """Validate ``address``, load what the store knows around it and score it (see :func:`gather`)."""
+    params = params or Parameters()
+    return gather(store, address, chain, params, labels=labels).score(params)

@@ -137,3 +137,15 @@ def test_the_score_card_lists_the_findings_beside_a_low_score(services):
     listed = find(card, "address-findings")
     assert found.report.final_score < 25
     assert any("GARANTEX EUROPE OU" in item.children for item in listed.children)
+
+
+def test_a_new_threshold_is_scored_without_reading_the_store_again(services, monkeypatch):
+    first = services.investigate("tron", THIEF, Parameters())
+    reads = []
+    original = services.store.transfers_where
+    monkeypatch.setattr(services.store, "transfers_where", lambda *a, **k: reads.append(a) or original(*a, **k))
+    heavier = services.investigate("tron", THIEF, Parameters(transfers_coefficient=4.0))
+    assert reads == [] and heavier.report.params.transfers_coefficient == 4.0
+    assert heavier.report.final_score > first.report.final_score  # the thief's bursts weigh more
+    services.investigate("tron", THIEF, Parameters(time_difference=600))  # decides which transfers are read
+    assert reads
