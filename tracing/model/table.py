@@ -264,7 +264,7 @@ class TransferTable:
         tied = np.flatnonzero(tie)
         a, b = order[tied], order[tied + 1]
         tie[tied] = (self.block[a] == self.block[b]) & (self.index[a] == self.index[b])
-        _sort_runs(order, tie, lambda rows: (np.unique(self.tx_hash[rows].astype(str), return_inverse=True)[1],))
+        _sort_runs(order, tie, lambda rows: (_factorize(self.tx_hash[rows].tolist())[1],))  # ranks of the hashes
         return order
 
     def sorted(self) -> "TransferTable":
