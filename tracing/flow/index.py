@@ -18,38 +18,33 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tracing.flow.scans import running_min, running_sum
 from tracing.model import Asset, TransferTable
 
 __all__ = ["Composition", "FlowIndex", "Holding", "segmented_scan"]
 
 
 def segmented_scan(values: np.ndarray, group: np.ndarray, op: np.ufunc) -> np.ndarray:
-    """Inclusive scan of ``op`` (``np.add``, ``np.minimum`` ...) restarting where ``group`` changes.
+    """Inclusive scan of ``op`` (``np.add`` or ``np.minimum``) restarting where ``group`` changes.
 
-    ``group`` must be sorted (equal ids contiguous). Runs in O(n log m) numpy steps,
-    m being the largest group.
+    ``group`` must be sorted (equal ids contiguous). One compiled pass
+    (:mod:`tracing.flow.scans`).
 
     >>> segmented_scan(np.array([1.0, 2, 3, 4, 5]), np.array([0, 0, 0, 1, 1]), np.add)
     array([1., 3., 6., 4., 9.])
     """
-    out = np.array(values, dtype=np.float64, copy=True)
-    step = 1
-    while step < len(out):
-        same = group[step:] == group[:-step]
-        if not same.any():
-            break
-        combined = op(out[step:], out[:-step])  # computed from the previous pass before assigning
-        out[step:] = np.where(same, combined, out[step:])
-        step *= 2
-    return out
+    scan = {np.add: running_sum, np.minimum: running_min}[op]
+    return scan(np.ascontiguousarray(values, dtype=np.float64), np.ascontiguousarray(group))
 
 
 def _csr(keys: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
     """Positions grouped by key (ascending within a group) and the group pointers."""
-    order = np.argsort(keys, kind="stable")
+    n = len(keys)
+    packed = keys.astype(np.int64) * n + np.arange(n)  # (key, position) in one int64: a plain sort is stable
+    packed.sort()
     ptr = np.zeros(n_groups + 1, dtype=np.int64)
     np.cumsum(np.bincount(keys, minlength=n_groups), out=ptr[1:])
-    return order.astype(np.int64), ptr
+    return packed % max(n, 1), ptr
 
 
 def _ints(values: np.ndarray) -> array:
@@ -70,12 +65,13 @@ class _Events:
 
     def __init__(self, src: np.ndarray, dst: np.ndarray, value: np.ndarray, n_addr: int):
         n = len(src)
-        addr = np.concatenate([src, dst])
-        pos = np.concatenate([np.arange(n), np.arange(n)])
-        kind = np.repeat([0, 1], n)
-        self.order = np.lexsort((kind, pos, addr))
+        # One int64 key per event, (address, position, kind): a plain sort orders them, and decodes back.
+        keys = np.concatenate([src, dst]).astype(np.int64) * (2 * n) + 2 * np.tile(np.arange(n), 2)
+        keys[n:] += 1
+        keys.sort()
         self.n = n
-        self.addr, self.pos, self.kind = addr[self.order], pos[self.order], kind[self.order]
+        self.addr, self.pos, self.kind = keys // (2 * n), keys % (2 * n) // 2, keys % 2
+        self.order = self.kind * n + self.pos  # each sorted event's place among the outflows, then the inflows
         self.key = 2 * self.pos + self.kind  # an outflow at p sorts before the inflow at p
         self.value = np.concatenate([value, value])[self.order]
         running = segmented_scan(np.where(self.kind == 0, -self.value, self.value), self.addr, np.add)
