@@ -6,9 +6,11 @@ Flags: ``--host``, ``--port`` and ``--debug`` (Dash's debug tools; never in prod
 import argparse
 
 from dashboard import create_app
+from tracing.warmup import warm_up_in_background
 
 app = create_app()
 server = app.server
+warm_up_in_background()  # compiles (or loads) the engine's kernels while the first user logs in
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
