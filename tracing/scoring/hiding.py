@@ -98,7 +98,7 @@ def _group_ids(table: TransferTable, bucket: np.ndarray) -> tuple[np.ndarray, ..
         )
         pair = np.unique(pairs, return_inverse=True)[1].reshape(-1)
         group_keys, ids = np.unique(pair * np.int64(len(live) + 1) + np.tile(ranks, 2), return_inverse=True)
-        out_gid, in_gid = np.full((2, len(table)), -1, dtype=np.int64)
+        out_gid, in_gid = np.full((2, len(table)), -1, dtype=np.int32)
         out_gid[live], in_gid[live] = ids.reshape(2, -1)
     adjacent = np.flatnonzero(group_keys[1:] == group_keys[:-1] + 1)
     below = np.full(len(group_keys), -1, dtype=np.int32)
