@@ -20,12 +20,12 @@ import numpy as np
 from tracing.model import TransferTable, display_address
 from tracing.model.transfer import format_units
 from tracing.params import Parameters
-from tracing.scoring.kernels import forwarding_links, group_ids_from_sorted, packed_group_keys, riding_chains
+from tracing.scoring.kernels import forwarding_links, group_ids, riding_chains
 from tracing.scoring.result import TestResult, largest_first
 
 __all__ = ["Links", "hiding_through_intermediaries", "pass_through_links"]
 
-_KEY_BITS = 63  # a packed (group, row) key must fit a non-negative int64
+_MAX_KEYS = 1 << 20  # (asset, value bucket) keys at most: bounds a scratch table of the linking
 
 
 @dataclass(frozen=True)
@@ -36,24 +36,28 @@ class Links:
     succ: np.ndarray
 
 
-def _value_buckets(value: np.ndarray, tolerance: float) -> tuple[np.ndarray, int]:
-    """Bucket of each value (-1 for zero), and how many buckets below its own a forwarded amount can fall.
+def _value_keys(table: TransferTable, tolerance: float) -> tuple[np.ndarray, int, int]:
+    """Key of each row's asset and value bucket (-1 for zero amounts), how many keys there are, and how many
+    buckets below its own a forwarded amount can fall.
 
-    With a tolerance, buckets are log-spaced a little wider than the tolerance, so
-    an amount forwarded with a loss of at most ``tolerance`` falls in its own
-    bucket or the one below. Without one, equal amounts share a bucket.
+    Buckets are log-spaced, a little wider than the tolerance, so an amount
+    forwarded with a loss of at most ``tolerance`` falls in its own bucket or
+    the one below; equal amounts always share one. No bucket is narrower than
+    the value range split in ``_MAX_KEYS`` per asset: wider buckets only add
+    candidates, and every candidate is checked exactly.
     """
-    live = value > 0  # zero-value transfers (address poisoning) never carry funds
-    bucket = np.full(len(value), -1, dtype=np.int64)
+    key = np.full(len(table), -1, dtype=np.int64)
+    live = table.value > 0  # zero-value transfers (address poisoning) never carry funds
     if not live.any():
-        return bucket, 0
-    if tolerance > 0:
-        width = -np.log1p(-tolerance) * (1 + 1e-6)
-        raw = np.floor(np.log(value[live]) / width).astype(np.int64)
-        bucket[live] = raw - raw.min()
-        return bucket, 1
-    bucket[live] = np.unique(value[live], return_inverse=True)[1].reshape(-1)
-    return bucket, 0
+        return key, 1, 0
+    n_assets = max(len(table.assets), 1)
+    logs = np.log(table.value[live])
+    low = logs.min()
+    width = max(-np.log1p(-tolerance) * (1 + 1e-6), (logs.max() - low) / max(_MAX_KEYS // n_assets - 2, 1))
+    bucket = np.floor((logs - low) / width).astype(np.int64) if width > 0 else np.zeros(len(logs), np.int64)
+    n_buckets = int(bucket.max()) + 2  # a spare top bucket: one up from the highest never reaches the next asset
+    key[live] = table.asset[live] * np.int64(n_buckets) + bucket
+    return key, n_assets * n_buckets, int(tolerance > 0)
 
 
 def _transaction_ids(table: TransferTable) -> np.ndarray:
@@ -72,39 +76,6 @@ def _transaction_ids(table: TransferTable) -> np.ndarray:
         position = dict(zip(hashes, range(len(hashes))))  # one position per distinct hash
         ids[tied] = [position[h] for h in hashes]
     return ids
-
-
-def _group_ids(table: TransferTable, bucket: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Dense ids of each row's departure group and arrival group, and the groups one bucket below and above.
-
-    A departure's group is (sender, asset, value bucket), an arrival's
-    (receiver, asset, value bucket), numbered on one scale in key order; rows
-    without a bucket get -1. When group, row and side fit in one int64 a plain
-    sort of packed keys numbers them; otherwise ``numpy.unique`` does.
-    """
-    n_assets = max(len(table.assets), 1)
-    n_buckets = int(bucket.max(initial=0)) + 2  # a spare top bucket: key + 1 never reaches the next account
-    row_bits = max(len(table) - 1, 1).bit_length()
-    if (len(table.addresses) * n_assets * n_buckets).bit_length() + row_bits + 1 <= _KEY_BITS:
-        keys = packed_group_keys(table.src, table.dst, table.asset, bucket, n_assets, n_buckets, row_bits)
-        keys.sort()
-        out_gid, in_gid, group_keys = group_ids_from_sorted(keys, row_bits, len(table))
-    else:
-        live = np.flatnonzero(bucket >= 0)
-        ranks = np.unique(bucket[live], return_inverse=True)[1].reshape(-1)  # dense, in order
-        asset = table.asset[live].astype(np.int64)
-        pairs = np.concatenate(
-            [table.src[live] * np.int64(n_assets) + asset, table.dst[live] * np.int64(n_assets) + asset]
-        )
-        pair = np.unique(pairs, return_inverse=True)[1].reshape(-1)
-        group_keys, ids = np.unique(pair * np.int64(len(live) + 1) + np.tile(ranks, 2), return_inverse=True)
-        out_gid, in_gid = np.full((2, len(table)), -1, dtype=np.int32)
-        out_gid[live], in_gid[live] = ids.reshape(2, -1)
-    adjacent = np.flatnonzero(group_keys[1:] == group_keys[:-1] + 1)
-    below = np.full(len(group_keys), -1, dtype=np.int32)
-    above = np.full(len(group_keys), -1, dtype=np.int32)
-    below[adjacent + 1], above[adjacent] = adjacent, adjacent + 1
-    return out_gid, in_gid, below, above
 
 
 def pass_through_links(table: TransferTable, *, tolerance: float, window: int) -> Links:
@@ -126,11 +97,11 @@ def pass_through_links(table: TransferTable, *, tolerance: float, window: int) -
     window : int
         Longest time in seconds an amount may rest at the intermediary.
     """
-    bucket, span = _value_buckets(table.value, tolerance)
+    key, n_keys, span = _value_keys(table, tolerance)
     clock = table.timestamp - table.timestamp[0] if len(table) else table.timestamp
     small = len(clock) == 0 or max(int(clock[-1]), len(clock)) < 2**31
     pred, succ = forwarding_links(
-        *_group_ids(table, bucket),
+        *group_ids(table.src, table.dst, key, len(table.addresses), n_keys),
         span,
         table.src,
         table.dst,

@@ -12,9 +12,8 @@ __all__ = [
     "bursts",
     "counterparty_cells",
     "forwarding_links",
-    "group_ids_from_sorted",
+    "group_ids",
     "group_moments",
-    "packed_group_keys",
     "riding_chains",
     "run_volumes",
     "standardise",
@@ -25,44 +24,50 @@ _jit = numba.njit(cache=True, nogil=True)
 
 # -- test 3, hiding through intermediaries ---------------------------------------------------
 @_jit
-def packed_group_keys(src, dst, asset, bucket, n_assets, n_buckets, row_bits):
-    """One key ``group << (row_bits + 1) | row << 1 | side`` per departure (side 0) and arrival (side 1).
+def group_ids(src, dst, key, n_accounts, n_keys):
+    """Dense ids of each row's departure group (sender, key) and arrival group (receiver, key), and the
+    group one key below and above each (-1: none); rows with a negative key get -1.
 
-    A departure's group is (sender, asset, bucket), an arrival's (receiver, asset,
-    bucket); rows without a bucket (``bucket < 0``) are left out.
+    No sort: the rows are bucketed by account (a counting sort), then each
+    account numbers its keys with a scratch table it clears after itself.
     """
-    live = 0
-    for i in range(len(bucket)):
-        live += bucket[i] >= 0
-    keys = np.empty(2 * live, np.int64)
-    k = 0
-    for i in range(len(bucket)):
-        if bucket[i] >= 0:
-            keys[k] = ((((np.int64(src[i]) * n_assets + asset[i]) * n_buckets + bucket[i]) << row_bits | i) << 1) | 0
-            keys[k + 1] = (
-                (((np.int64(dst[i]) * n_assets + asset[i]) * n_buckets + bucket[i]) << row_bits | i) << 1
-            ) | 1
-            k += 2
-    return keys
-
-
-@_jit
-def group_ids_from_sorted(keys, row_bits, n):
-    """Dense group ids from the sorted keys of :func:`packed_group_keys`.
-
-    Returns the departure group id and the arrival group id of every row (-1
-    when left out), and the group key of each id (ascending).
-    """
-    gid = np.full((2, n), -1, np.int32)
-    group_keys = np.empty(len(keys), np.int64)
-    g = -1
-    for k in range(len(keys)):
-        group = keys[k] >> (row_bits + 1)
-        if g < 0 or group != group_keys[g]:
-            g += 1
-            group_keys[g] = group
-        gid[keys[k] & 1, (keys[k] >> 1) & ((np.int64(1) << row_bits) - 1)] = g
-    return gid[0], gid[1], group_keys[: g + 1]
+    start = np.zeros(n_accounts + 1, np.int64)
+    for i in range(len(key)):
+        if key[i] >= 0:
+            start[src[i] + 1] += 1
+            start[dst[i] + 1] += 1
+    for a in range(n_accounts):
+        start[a + 1] += start[a]
+    fill = start[:-1].copy()
+    entries = np.empty(start[-1], np.int64)  # row << 1 | side (0 departure, 1 arrival), by account
+    for i in range(len(key)):
+        if key[i] >= 0:
+            entries[fill[src[i]]] = i << 1
+            fill[src[i]] += 1
+            entries[fill[dst[i]]] = i << 1 | 1
+            fill[dst[i]] += 1
+    gid = np.full((2, len(key)), -1, np.int32)
+    group_key = np.empty(len(entries), np.int64)
+    below = np.full(len(entries), -1, np.int32)
+    above = np.full(len(entries), -1, np.int32)
+    scratch = np.full(n_keys + 1, -1, np.int64)  # one spare: the key above the last one
+    groups = 0
+    for a in range(n_accounts):
+        first = groups
+        for e in range(start[a], start[a + 1]):
+            k = key[entries[e] >> 1]
+            if scratch[k] < 0:
+                scratch[k] = groups
+                group_key[groups] = k
+                groups += 1
+            gid[entries[e] & 1, entries[e] >> 1] = scratch[k]
+        for g in range(first, groups):
+            k = group_key[g]
+            above[g] = scratch[k + 1]
+            below[g] = scratch[k - 1] if k > 0 else -1
+        for g in range(first, groups):
+            scratch[group_key[g]] = -1
+    return gid[0], gid[1], below[:groups], above[:groups]
 
 
 @_jit
