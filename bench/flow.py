@@ -11,13 +11,14 @@ Run: ``.venv/bin/python bench/flow.py [sizes ...]``. Prints figures, asserts not
 
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from peak import peak_mib
 
 from tracing.flow import FlowIndex, TraceParameters, trace_index
 from tracing.model import Chain, TransferTable
@@ -53,15 +54,11 @@ def synthetic(n: int, seed: int = SEED) -> TransferTable:
 
 
 def measure(func):
-    """(result, seconds, peak MiB allocated) of ``func()``: timed on its own, then run again under tracemalloc."""
+    """(result, seconds, peak MiB allocated) of ``func()``: timed on its own, then run again for its memory."""
     started = time.perf_counter()
     result = func()
     seconds = time.perf_counter() - started
-    tracemalloc.start()
-    func()
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
-    return result, seconds, peak
+    return result, seconds, peak_mib(func)
 
 
 def run(n: int) -> None:

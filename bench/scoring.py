@@ -1,7 +1,7 @@
 """Benchmark: score one address with 10^4, 10^5 and 10^6 seeded synthetic transfers.
 
 Prints, per size: seconds for all four tests and the danger score (best of a few
-runs), transfers per second, peak memory of one run (tracemalloc), and the ratio
+runs), transfers per second, peak memory of one run (``bench/peak.py``), and the ratio
 to ``numpy.sort`` of the same number of timestamps (the floor any time-ordered
 analysis pays). Target: 10^6 transfers under 1 s on one core, within 15x of the sort.
 
@@ -14,12 +14,13 @@ Run: ``.venv/bin/python bench/scoring.py [sizes...]``
 
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from peak import peak_mib
 
 from tracing.labels import Label, LabelIndex
 from tracing.model import Chain, TransferTable
@@ -95,10 +96,7 @@ def main(sizes: list[int]) -> None:
         floor = best_of(lambda s=stamps: np.sort(s))
         for name, table in (("ordered", shuffled.sorted()), ("shuffled", shuffled)):
             seconds = best_of(lambda t=table, lb=labels, a=me: score_tables(a, t, lb, params))
-            tracemalloc.start()
-            score_tables(me, table, labels, params)
-            peak = tracemalloc.get_traced_memory()[1] / 2**20
-            tracemalloc.stop()
+            peak = peak_mib(lambda t=table, lb=labels, a=me: score_tables(a, t, lb, params))
             print(
                 f"{n:>10,} {name:>9} {seconds:>8.3f} {n / seconds:>12,.0f} {peak:>9.1f} {floor:>8.4f} "
                 f"{seconds / floor:>7.1f}"
