@@ -133,13 +133,8 @@ def gather(
 
 
 def score_address(
-    store: Store,
-    address: str,
-    chain: Chain | str | None = None,
-    params: Parameters | None = None,
-    *,
-    labels: LabelIndex | None = None,
+    store: Store, address: str, chain: Chain | str | None = None, params: Parameters | None = None
 ) -> ScoreReport:
     """Validate ``address``, load what the store knows around it and score it (see :func:`gather`)."""
     params = params or Parameters()
-    return gather(store, address, chain, params, labels=labels).score(params)
+    return gather(store, address, chain, params).score(params)
