@@ -45,6 +45,8 @@ def create_app(config: Mapping | None = None) -> dash.Dash:
     settings = load_config(config)
     server = flask.Flask(__name__, static_folder=None, instance_path=str(Path(settings["INSTANCE_PATH"]).resolve()))
     server.config.update(settings)
+    # Compress answers, not streamed files: flask-compress 1.25 leaves a streamed asset's file open.
+    server.config["COMPRESS_STREAMS"] = False
     store = Store(settings["DATABASE_URL"])
     server.extensions["tracing"] = services = Services(store)
     if settings["LOAD_DEMO"]:
@@ -65,6 +67,7 @@ def create_app(config: Mapping | None = None) -> dash.Dash:
         serve_locally=True,
         title="Tracing",
         suppress_callback_exceptions=True,
+        compress=True,  # gzip/brotli for browsers that ask: chart data shrinks about 5x on the wire
     )
     app.layout = shell
     return app

@@ -1,5 +1,6 @@
 """Page logic without a browser: form validation, URL state, the transfer table, the built layouts."""
 
+import gzip
 import importlib
 
 import pytest
@@ -149,3 +150,10 @@ def test_a_new_threshold_is_scored_without_reading_the_store_again(services, mon
     assert heavier.report.final_score > first.report.final_score  # the thief's bursts weigh more
     services.investigate("tron", THIEF, Parameters(time_difference=600))  # decides which transfers are read
     assert reads
+
+
+def test_answers_are_compressed_for_browsers_that_ask(logged_in):
+    plain = logged_in.get("/_dash-layout")
+    packed = logged_in.get("/_dash-layout", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in plain.headers and packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.data) == plain.data and len(packed.data) < len(plain.data) / 2
