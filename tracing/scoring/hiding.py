@@ -20,12 +20,19 @@ import numpy as np
 from tracing.model import TransferTable, display_address
 from tracing.model.transfer import format_units
 from tracing.params import Parameters
-from tracing.scoring.kernels import forwarding_links, group_ids, riding_chains
+from tracing.scoring.kernels import (
+    LOG2_ERROR,
+    forwarding_links,
+    riding_chains,
+    same_second_candidates,
+    value_keys,
+)
 from tracing.scoring.result import TestResult, largest_first
 
-__all__ = ["Links", "hiding_through_intermediaries", "pass_through_links"]
+__all__ = ["Links", "bucket_width", "hiding_through_intermediaries", "pass_through_links"]
 
 _MAX_KEYS = 1 << 20  # (asset, value bucket) keys at most: bounds a scratch table of the linking
+_LONGEST_SECOND = 64  # rows of one second compared pair by pair; a longer second has all its hashes read
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,15 @@ class Links:
 
     pred: np.ndarray
     succ: np.ndarray
+
+
+def bucket_width(tolerance: float) -> float:
+    """The narrowest value bucket, in log2 units, that an amount losing ``tolerance`` cannot skip.
+
+    >>> round(bucket_width(0.01), 4)
+    0.0149
+    """
+    return float(-np.log2(1 - tolerance) + LOG2_ERROR) * (1 + 1e-6)  # the slack covers rounding
 
 
 def _value_keys(table: TransferTable, tolerance: float) -> tuple[np.ndarray, int, int]:
@@ -46,35 +62,19 @@ def _value_keys(table: TransferTable, tolerance: float) -> tuple[np.ndarray, int
     the value range split in ``_MAX_KEYS`` per asset: wider buckets only add
     candidates, and every candidate is checked exactly.
     """
-    key = np.full(len(table), -1, dtype=np.int64)
-    live = table.value > 0  # zero-value transfers (address poisoning) never carry funds
-    if not live.any():
-        return key, 1, 0
-    n_assets = max(len(table.assets), 1)
-    logs = np.log(table.value[live])
-    low = logs.min()
-    width = max(-np.log1p(-tolerance) * (1 + 1e-6), (logs.max() - low) / max(_MAX_KEYS // n_assets - 2, 1))
-    bucket = np.floor((logs - low) / width).astype(np.int64) if width > 0 else np.zeros(len(logs), np.int64)
-    n_buckets = int(bucket.max()) + 2  # a spare top bucket: one up from the highest never reaches the next asset
-    key[live] = table.asset[live] * np.int64(n_buckets) + bucket
-    return key, n_assets * n_buckets, int(tolerance > 0)
+    value = np.ascontiguousarray(table.value, dtype=np.float64)
+    key, n_keys, _ = value_keys(value, table.asset, max(len(table.assets), 1), bucket_width(tolerance), _MAX_KEYS)
+    return key, n_keys, int(tolerance > 0)
 
 
-def _transaction_ids(table: TransferTable) -> np.ndarray:
-    """An id per row that is equal for two rows of one second exactly when they share a transaction.
-
-    Only rows sharing their second with a neighbour need their hash compared;
-    every other row gets an id of its own.
+def _transaction_ids(table: TransferTable, rows: np.ndarray) -> np.ndarray:
+    """An id per row, equal for two of the ``rows`` exactly when they share a transaction; every other row
+    gets an id of its own. Only ``rows`` have their hash read.
     """
     ids = np.arange(-1, -len(table) - 1, -1, dtype=np.int64)
-    tie = table.timestamp[1:] == table.timestamp[:-1]  # rows i and i + 1 share a second
-    if tie.any():
-        tied = np.zeros(len(table), dtype=bool)
-        tied[:-1] |= tie
-        tied[1:] |= tie
-        hashes = table.tx_hash[tied].tolist()
-        position = dict(zip(hashes, range(len(hashes))))  # one position per distinct hash
-        ids[tied] = [position[h] for h in hashes]
+    if len(rows):
+        position: dict[str, int] = {}
+        ids[rows] = [position.setdefault(h, k) for k, h in enumerate(table.tx_hash[rows].tolist())]
     return ids
 
 
@@ -99,17 +99,22 @@ def pass_through_links(table: TransferTable, *, tolerance: float, window: int) -
     """
     key, n_keys, span = _value_keys(table, tolerance)
     clock = table.timestamp - table.timestamp[0] if len(table) else table.timestamp
-    small = len(clock) == 0 or max(int(clock[-1]), len(clock)) < 2**31
+    if len(clock) == 0 or max(int(clock[-1]), 2 * len(clock)) < 2**31:
+        clock = clock.astype(np.int32)
+    value, tolerance = table.value, float(tolerance)
+    shared = same_second_candidates(table.src, table.dst, key, span, value, clock, tolerance, _LONGEST_SECOND)
     pred, succ = forwarding_links(
-        *group_ids(table.src, table.dst, key, len(table.addresses), n_keys),
-        span,
         table.src,
         table.dst,
-        table.value,
-        clock.astype(np.int32) if small else clock,
-        _transaction_ids(table),
+        key,
+        n_keys,
+        span,
+        value,
+        clock,
+        _transaction_ids(table, shared),
         int(window),
-        float(tolerance),
+        tolerance,
+        len(table.addresses),
     )
     return Links(pred=pred, succ=succ)
 

@@ -12,119 +12,177 @@ __all__ = [
     "bursts",
     "counterparty_cells",
     "forwarding_links",
-    "group_ids",
     "group_moments",
     "riding_chains",
     "run_volumes",
+    "same_second_candidates",
     "standardise",
+    "value_keys",
 ]
 
 _jit = numba.njit(cache=True, nogil=True)
 
 
 # -- test 3, hiding through intermediaries ---------------------------------------------------
-@_jit
-def group_ids(src, dst, key, n_accounts, n_keys):
-    """Dense ids of each row's departure group (sender, key) and arrival group (receiver, key), and the
-    group one key below and above each (-1: none); rows with a negative key get -1.
+_MANTISSA_BITS = 12
+_LOG2_MANTISSA = np.log2(1 + np.arange(1 << _MANTISSA_BITS) / (1 << _MANTISSA_BITS))
+LOG2_ERROR = float(np.log2(1 + 2.0**-_MANTISSA_BITS))  # how far below log2(x) the level of x may be
 
-    No sort: the rows are bucketed by account (a counting sort), then each
-    account numbers its keys with a scratch table it clears after itself.
+
+@_jit
+def _level(bits):
+    """A monotone approximation of log2 of a positive float from its bit pattern: at most ``LOG2_ERROR`` below."""
+    return ((bits >> 52) - 1023) + _LOG2_MANTISSA[(bits >> (52 - _MANTISSA_BITS)) & ((1 << _MANTISSA_BITS) - 1)]
+
+
+@_jit
+def _forwards(sent, received, tolerance):
+    """Whether ``sent`` passes ``received`` on, losing at most ``tolerance`` of it."""
+    return sent <= received and sent >= received * (1.0 - tolerance)
+
+
+@_jit
+def value_keys(value, asset, n_assets, width, max_keys):
+    """Key of each row's asset and log-spaced value bucket (-1 for amounts that are not positive), the number
+    of keys, and the bucket width in log2 units.
+
+    Buckets are at least ``width`` wide, and wider when the value range would
+    need more than ``max_keys`` keys. ``value`` amounts are at least 2^-1022
+    (normal floats), so the level of an amount is within ``LOG2_ERROR`` of its log2.
     """
+    bits = value.view(np.int64)
+    low, high = np.inf, -np.inf
+    for i in range(len(value)):
+        if value[i] > 0:
+            x = _level(bits[i])
+            low, high = min(low, x), max(high, x)
+    key = np.full(len(value), -1, np.int64)
+    if low > high:
+        return key, 1, width
+    width = max(width, (high - low) / max(max_keys // n_assets - 2, 1))
+    n_buckets = np.int64((high - low) / width) + 2  # a spare top bucket: one up from the highest is never live
+    for i in range(len(value)):
+        if value[i] > 0:
+            key[i] = asset[i] * n_buckets + np.int64((_level(bits[i]) - low) / width)
+    return key, n_assets * n_buckets, width
+
+
+@_jit
+def same_second_candidates(src, dst, key, span, value, clock, tolerance, longest):
+    """Rows that share their second with a row they may forward, or be forwarded by: only those need their
+    transaction compared. Runs of one second longer than ``longest`` are taken whole.
+    """
+    flag = np.zeros(len(clock), np.bool_)
+    a = 0
+    while a < len(clock):
+        b = a + 1
+        while b < len(clock) and clock[b] == clock[a]:
+            b += 1
+        if b - a > longest:
+            flag[a:b] = True
+        for r in range(a, b if b - a <= longest else a):
+            for s in range(r + 1, b):
+                if (
+                    key[s] >= 0
+                    and 0 <= key[r] - key[s] <= span
+                    and src[s] == dst[r]
+                    and dst[s] != src[r]
+                    and _forwards(value[s], value[r], tolerance)
+                ):
+                    flag[r] = flag[s] = True
+        a = b
+    return np.flatnonzero(flag)
+
+
+@_jit
+def _passing_accounts(src, dst, key, n_accounts):
+    """Where each account's entries start in a layout holding only accounts that can pass funds on: those
+    that receive from someone and send to someone else (an account that only ever deals with one
+    counterparty cannot). The account's departures and arrivals, with -1 keys left out, take one entry each.
+    """
+    peer = np.full((n_accounts, 2), -1, np.int64)  # per account: its one receiver and one sender so far, -2: several
+    count = np.zeros((n_accounts, 2), np.int64)  # departures, arrivals
+    for i in range(len(key)):
+        if key[i] >= 0:
+            for side in range(2):
+                a, other = (src[i], dst[i]) if side == 0 else (dst[i], src[i])
+                count[a, side] += 1
+                if peer[a, side] == -1:
+                    peer[a, side] = other
+                elif peer[a, side] != other:
+                    peer[a, side] = -2
     start = np.zeros(n_accounts + 1, np.int64)
-    for i in range(len(key)):
-        if key[i] >= 0:
-            start[src[i] + 1] += 1
-            start[dst[i] + 1] += 1
     for a in range(n_accounts):
-        start[a + 1] += start[a]
-    fill = start[:-1].copy()
-    entries = np.empty(start[-1], np.int64)  # row << 1 | side (0 departure, 1 arrival), by account
-    for i in range(len(key)):
-        if key[i] >= 0:
-            entries[fill[src[i]]] = i << 1
-            fill[src[i]] += 1
-            entries[fill[dst[i]]] = i << 1 | 1
-            fill[dst[i]] += 1
-    gid = np.full((2, len(key)), -1, np.int32)
-    group_key = np.empty(len(entries), np.int64)
-    below = np.full(len(entries), -1, np.int32)
-    above = np.full(len(entries), -1, np.int32)
-    scratch = np.full(n_keys + 1, -1, np.int64)  # one spare: the key above the last one
-    groups = 0
-    for a in range(n_accounts):
-        first = groups
-        for e in range(start[a], start[a + 1]):
-            k = key[entries[e] >> 1]
-            if scratch[k] < 0:
-                scratch[k] = groups
-                group_key[groups] = k
-                groups += 1
-            gid[entries[e] & 1, entries[e] >> 1] = scratch[k]
-        for g in range(first, groups):
-            k = group_key[g]
-            above[g] = scratch[k + 1]
-            below[g] = scratch[k - 1] if k > 0 else -1
-        for g in range(first, groups):
-            scratch[group_key[g]] = -1
-    return gid[0], gid[1], below[:groups], above[:groups]
+        passing = count[a, 0] > 0 and count[a, 1] > 0 and (peer[a, 0] != peer[a, 1] or peer[a, 0] == -2)
+        start[a + 1] = start[a] + (count[a, 0] + count[a, 1] if passing else 0)
+    return start
 
 
 @_jit
-def _sweep(query_gid, insert_gid, neighbour, span, src, dst, value, timestamp, tx, window, tolerance, forward, link):
-    """One sweep of :func:`forwarding_links`: forward, departures look back at arrivals; backward, the reverse.
-
-    Each group keeps a list of its rows seen so far, newest first; a row looks
-    through the lists of its own group and, if ``span``, the ``neighbour``
-    group, and keeps the first row within the window that passes the check.
-    Times are kept beside the links, so rows outside the window are never
-    read: the rows looked at are recent ones, still in the cache.
-    """
-    n = len(timestamp)
-    head = np.empty((len(neighbour), 2), timestamp.dtype)  # per group: newest row so far and its time
-    head[:, 0] = -1
-    chain = np.empty((n, 2), timestamp.dtype)  # per row: the next row of its group's list and its time
-    for step in range(n):
-        i = step if forward else n - 1 - step
-        g = query_gid[i]
-        if g >= 0:
-            for k in range(span + 1):
-                h = g if k == 0 else neighbour[g]
-                j = head[h, 0] if h >= 0 else -1
-                t = head[h, 1] if h >= 0 else 0
-                while j >= 0 and abs(timestamp[i] - t) <= window:
-                    r, s = (j, i) if forward else (i, j)  # r arrives, s departs and may forward it
-                    if (
-                        value[s] <= value[r]
-                        and value[s] >= value[r] * (1.0 - tolerance)
-                        and dst[s] != src[r]
-                        and (timestamp[s] > timestamp[r] or tx[s] == tx[r])
-                    ):
-                        if link[i] < 0 or (j > link[i]) == forward:  # the latest arrival, the earliest departure
-                            link[i] = j
-                        break
-                    j, t = chain[j, 0], chain[j, 1]
-        g = insert_gid[i]
-        if g >= 0:
-            chain[i, 0], chain[i, 1] = head[g, 0], head[g, 1]
-            head[g, 0], head[g, 1] = i, timestamp[i]
-
-
-@_jit
-def forwarding_links(out_gid, in_gid, below, above, span, src, dst, value, timestamp, tx, window, tolerance):
+def forwarding_links(src, dst, key, n_keys, span, value, clock, tx, window, tolerance, n_accounts):
     """``pred`` and ``succ`` of every row (see :func:`tracing.scoring.hiding.pass_through_links`).
 
-    ``out_gid``/``in_gid`` number each row's departure and arrival group on one
-    scale (account, asset and value bucket); ``below``/``above`` give the group
-    one bucket lower/higher, or -1. A departure in bucket ``b`` can forward
-    arrivals of buckets ``b .. b + span``. Rows must be in time order; with
-    ``timestamp`` as int32 (seconds since the first row) the lists take half
-    the cache.
+    The departures and arrivals of each account that can pass funds on are
+    bucketed with a counting sort, in time order, with their key and time
+    beside them. Then two sweeps per account: forward, each departure looks
+    back at arrivals; backward, each arrival looks ahead at departures. The
+    entries seen so far sit in one list per key, newest first, with their
+    times beside the links: a row looks at its own key's list and the
+    neighbouring one (``span``: the departure's key is at most that far below
+    the arrival's) and takes the first row within the window that passes the
+    check, so rows outside the window are never read. ``clock`` is the time in
+    seconds since the first row, int32 where it fits; rows must number fewer than 2^31.
     """
-    pred = np.full(len(timestamp), -1, np.int64)
-    succ = np.full(len(timestamp), -1, np.int64)
-    _sweep(out_gid, in_gid, above, span, src, dst, value, timestamp, tx, window, tolerance, True, pred)
-    _sweep(in_gid, out_gid, below, span, src, dst, value, timestamp, tx, window, tolerance, False, succ)
+    n = len(key)
+    start = _passing_accounts(src, dst, key, n_accounts)
+    fill = start[:-1].copy()
+    entries = np.empty(start[-1], np.int64)  # key << 32 | row << 1 | side (0 departure, 1 arrival)
+    times = np.empty(start[-1], clock.dtype)
+    for i in range(n):
+        k = key[i]
+        if k >= 0:
+            for side in range(2):
+                a = src[i] if side == 0 else dst[i]
+                f = fill[a]
+                if f < start[a + 1]:
+                    entries[f], times[f] = k << 32 | i << 1 | side, clock[i]
+                    fill[a] = f + 1
+    pred = np.full(n, -1, np.int32)
+    succ = np.full(n, -1, np.int32)
+    head = np.full((n_keys + 1, 2), -1, clock.dtype)  # per key: the newest entry of its list and its time
+    chain = np.empty((len(entries), 2), clock.dtype)  # per entry: the next entry of its list and its time
+    low = (1 << 32) - 1
+    for a in range(n_accounts):
+        lo, hi = start[a], start[a + 1]
+        for sweep in range(2 if hi > lo else 0):
+            forward = sweep == 0  # forward: arrivals are listed, departures look; backward: the reverse
+            for step in range(hi - lo):
+                e = lo + step if forward else hi - 1 - step
+                k, row, now = entries[e] >> 32, (entries[e] & low) >> 1, times[e]
+                if ((entries[e] & 1) == 1) == forward:
+                    chain[e, 0], chain[e, 1] = head[k, 0], head[k, 1]
+                    head[k, 0], head[k, 1] = e, now
+                    continue
+                for d in range(span + 1):
+                    h = k + d if forward else k - d
+                    j = head[h, 0] if h >= 0 else -1
+                    t = head[h, 1] if h >= 0 else now
+                    while j >= 0 and abs(now - t) <= window:
+                        other = (entries[j] & low) >> 1
+                        r, s = (other, row) if forward else (row, other)  # r arrives, s departs and may forward it
+                        if (
+                            _forwards(value[s], value[r], tolerance)
+                            and dst[s] != src[r]
+                            and (now != t or tx[s] == tx[r])
+                        ):
+                            if forward and (pred[row] < 0 or other > pred[row]):  # the latest arrival
+                                pred[row] = other
+                            if not forward and (succ[row] < 0 or other < succ[row]):  # the earliest departure
+                                succ[row] = other
+                            break
+                        j, t = chain[j, 0], chain[j, 1]
+            for e in range(lo, hi):
+                head[entries[e] >> 32, 0] = -1
     return pred, succ
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tracing.labels import Label, LabelIndex
@@ -11,7 +11,8 @@ from tracing.model.transfer import Asset
 from tracing.params import Parameters
 from tracing.scoring import hiding
 from tracing.scoring.frequency import frequent_transfers
-from tracing.scoring.hiding import pass_through_links
+from tracing.scoring.hiding import bucket_width, pass_through_links
+from tracing.scoring.kernels import value_keys
 from tracing.scoring.relation import relation_to_listed
 from tracing.scoring.values import zscores
 from tracing.testing import USDT_TRON
@@ -93,16 +94,38 @@ def test_a_hub_forwarding_many_equal_amounts_links_each_to_the_next_departure():
     assert (links.pred[arrivals + 1] == arrivals).all()  # each departure forwards the latest arrival before it
 
 
+@pytest.mark.parametrize(
+    ("limit", "value"),
+    [("_MAX_KEYS", 8), ("_LONGEST_SECOND", 1)],
+    ids=["buckets wider than the tolerance", "every second's hashes read"],
+)
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(transfers, st.sampled_from([0.0, 0.01, 0.5]), st.sampled_from([0, 60, 13_000]))
-def test_links_are_the_same_with_buckets_wider_than_the_tolerance(rows, tolerance, window):
+@given(rows=transfers, tolerance=st.sampled_from([0.0, 0.01, 0.5]), window=st.sampled_from([0, 60, 13_000]))
+def test_links_are_the_same_past_the_scratch_limits(limit, value, rows, tolerance, window):
     table = _table(rows)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(hiding, "_MAX_KEYS", 8)  # as with many assets: a few wide buckets per asset
+        patch.setattr(hiding, limit, value)  # as with many assets, or with busy seconds
         links = pass_through_links(table, tolerance=tolerance, window=window)
     pred, succ = reference_links(table, tolerance, window)
     assert links.pred.tolist() == pred
     assert links.succ.tolist() == succ
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.floats(1e-300, 1e300),
+    st.floats(0, 1),
+    st.sampled_from([0.0, 1e-9, 0.01, 0.02, 0.1, 0.5]),
+    st.sampled_from([2**20, 64, 4]),
+)
+def test_a_forwarded_amount_keys_in_its_own_bucket_or_the_one_below(received, loss, tolerance, max_keys):
+    sent = received * (1 - tolerance * loss)
+    assume(received * (1 - tolerance) <= sent <= received)
+    others = [1e-300, 1e300, 7.0]  # the value range, which sets the bucket width under a cap
+    value = np.array([received, sent, *others])
+    key, n_keys, _ = value_keys(value, np.zeros(len(value), np.int16), 1, bucket_width(tolerance), max_keys)
+    assert 0 <= key[0] - key[1] <= (1 if tolerance > 0 else 0)
+    assert (key >= 0).all() and key.max() < n_keys - 1  # the spare top key stays empty
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
