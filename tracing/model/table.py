@@ -249,8 +249,10 @@ class TransferTable:
 
     def _in_canonical_order(self) -> bool:
         """Whether rows already run by (timestamp, block, index, tx_hash), checked without sorting."""
-        step = np.diff(self.timestamp)
-        return not (step < 0).any() and self._same_second_pairs_ordered(np.flatnonzero(step == 0))
+        stamps = self.timestamp
+        return bool((stamps[1:] >= stamps[:-1]).all()) and self._same_second_pairs_ordered(
+            np.flatnonzero(stamps[1:] == stamps[:-1])
+        )
 
     def canonical_order(self) -> np.ndarray:
         """Row order by (timestamp, block, index, tx_hash): the same whatever the input order."""

@@ -21,9 +21,10 @@ def frequent_transfers(table: TransferTable, address_code: int, params: Paramete
     window = params.time_difference
     parameters = {"time_difference": window}
     n = len(table)
-    incoming, outgoing, involved, runs = bursts(
-        np.argsort(table.timestamp, kind="stable"), table.src, table.dst, address_code, table.timestamp, window
-    )
+    stamps = table.timestamp
+    in_order = bool((stamps[1:] >= stamps[:-1]).all())
+    order = np.zeros(0, np.int64) if in_order else np.argsort(stamps, kind="stable")
+    incoming, outgoing, involved, runs = bursts(order, table.src, table.dst, address_code, stamps, window)
     side, starts, ends, first, last = runs.T
     sizes = ends - starts
     listed = np.lexsort((side, first, -sizes))[:EVIDENCE_LIMIT]  # largest first, then earliest, incoming first

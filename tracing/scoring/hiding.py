@@ -68,14 +68,9 @@ def _value_keys(table: TransferTable, tolerance: float) -> tuple[np.ndarray, int
 
 
 def _transaction_ids(table: TransferTable, rows: np.ndarray) -> np.ndarray:
-    """An id per row, equal for two of the ``rows`` exactly when they share a transaction; every other row
-    gets an id of its own. Only ``rows`` have their hash read.
-    """
-    ids = np.arange(-1, -len(table) - 1, -1, dtype=np.int64)
-    if len(rows):
-        position: dict[str, int] = {}
-        ids[rows] = [position.setdefault(h, k) for k, h in enumerate(table.tx_hash[rows].tolist())]
-    return ids
+    """An id per row of ``rows``, equal for two rows exactly when they share a transaction."""
+    position: dict[str, int] = {}
+    return np.array([position.setdefault(h, k) for k, h in enumerate(table.tx_hash[rows].tolist())], dtype=np.int64)
 
 
 def pass_through_links(table: TransferTable, *, tolerance: float, window: int) -> Links:
@@ -98,11 +93,9 @@ def pass_through_links(table: TransferTable, *, tolerance: float, window: int) -
         Longest time in seconds an amount may rest at the intermediary.
     """
     key, n_keys, span = _value_keys(table, tolerance)
-    clock = table.timestamp - table.timestamp[0] if len(table) else table.timestamp
-    if len(clock) == 0 or max(int(clock[-1]), 2 * len(clock)) < 2**31:
-        clock = clock.astype(np.int32)
-    value, tolerance = table.value, float(tolerance)
-    shared = same_second_candidates(table.src, table.dst, key, span, value, clock, tolerance, _LONGEST_SECOND)
+    stamps, value, tolerance = table.timestamp, table.value, float(tolerance)
+    fits = len(stamps) == 0 or int(stamps[-1] - stamps[0]) < 2**31
+    shared = same_second_candidates(table.src, table.dst, key, span, value, stamps, tolerance, _LONGEST_SECOND)
     pred, succ = forwarding_links(
         table.src,
         table.dst,
@@ -110,11 +103,13 @@ def pass_through_links(table: TransferTable, *, tolerance: float, window: int) -
         n_keys,
         span,
         value,
-        clock,
+        stamps,
+        shared,
         _transaction_ids(table, shared),
         int(window),
         tolerance,
         len(table.addresses),
+        np.empty(0, np.int32 if fits else np.int64),
     )
     return Links(pred=pred, succ=succ)
 

@@ -56,7 +56,7 @@ def value_keys(value, asset, n_assets, width, max_keys):
         if value[i] > 0:
             x = _level(bits[i])
             low, high = min(low, x), max(high, x)
-    key = np.full(len(value), -1, np.int64)
+    key = np.full(len(value), -1, np.int32)
     if low > high:
         return key, 1, width
     width = max(width, (high - low) / max(max_keys // n_assets - 2, 1))
@@ -68,20 +68,21 @@ def value_keys(value, asset, n_assets, width, max_keys):
 
 
 @_jit
-def same_second_candidates(src, dst, key, span, value, clock, tolerance, longest):
+def same_second_candidates(src, dst, key, span, value, timestamp, tolerance, longest):
     """Rows that share their second with a row they may forward, or be forwarded by: only those need their
-    transaction compared. Runs of one second longer than ``longest`` are taken whole.
+    transaction compared. Seconds holding more than ``longest`` rows are taken whole.
     """
-    flag = np.zeros(len(clock), np.bool_)
-    a = 0
-    while a < len(clock):
-        b = a + 1
-        while b < len(clock) and clock[b] == clock[a]:
-            b += 1
-        if b - a > longest:
-            flag[a:b] = True
-        for r in range(a, b if b - a <= longest else a):
-            for s in range(r + 1, b):
+    flag = np.zeros(len(timestamp), np.bool_)
+    first = 0  # the first row of the current second
+    for s in range(1, len(timestamp)):
+        if timestamp[s] != timestamp[s - 1]:
+            first = s
+        elif s - first > longest:
+            flag[s] = True
+        elif s - first == longest:
+            flag[first : s + 1] = True
+        else:
+            for r in range(first, s):
                 if (
                     key[s] >= 0
                     and 0 <= key[r] - key[s] <= span
@@ -90,8 +91,14 @@ def same_second_candidates(src, dst, key, span, value, clock, tolerance, longest
                     and _forwards(value[s], value[r], tolerance)
                 ):
                     flag[r] = flag[s] = True
-        a = b
     return np.flatnonzero(flag)
+
+
+@_jit
+def _same_transaction(rows, ids, r, s):
+    """Whether rows ``r`` and ``s`` are both among the (sorted) ``rows`` with equal ``ids``."""
+    i, j = np.searchsorted(rows, r), np.searchsorted(rows, s)
+    return i < len(rows) and j < len(rows) and rows[i] == r and rows[j] == s and ids[i] == ids[j]
 
 
 @_jit
@@ -119,7 +126,7 @@ def _passing_accounts(src, dst, key, n_accounts):
 
 
 @_jit
-def forwarding_links(src, dst, key, n_keys, span, value, clock, tx, window, tolerance, n_accounts):
+def forwarding_links(src, dst, key, n_keys, span, value, timestamp, shared, tx, window, tolerance, n_accounts, clock):
     """``pred`` and ``succ`` of every row (see :func:`tracing.scoring.hiding.pass_through_links`).
 
     The departures and arrivals of each account that can pass funds on are
@@ -130,22 +137,25 @@ def forwarding_links(src, dst, key, n_keys, span, value, clock, tx, window, tole
     times beside the links: a row looks at its own key's list and the
     neighbouring one (``span``: the departure's key is at most that far below
     the arrival's) and takes the first row within the window that passes the
-    check, so rows outside the window are never read. ``clock`` is the time in
-    seconds since the first row, int32 where it fits; rows must number fewer than 2^31.
+    check, so rows outside the window are never read. Entries keep their time
+    in seconds since the first row, as the type of the (empty) ``clock``: int32
+    where it fits. Rows must number fewer than 2^31. Of two rows of one second,
+    only ``shared`` ones can share a transaction: the one ``tx`` says.
     """
     n = len(key)
     start = _passing_accounts(src, dst, key, n_accounts)
     fill = start[:-1].copy()
     entries = np.empty(start[-1], np.int64)  # key << 32 | row << 1 | side (0 departure, 1 arrival)
     times = np.empty(start[-1], clock.dtype)
+    base = timestamp[0] if n else 0
     for i in range(n):
-        k = key[i]
+        k = np.int64(key[i])
         if k >= 0:
             for side in range(2):
                 a = src[i] if side == 0 else dst[i]
                 f = fill[a]
                 if f < start[a + 1]:
-                    entries[f], times[f] = k << 32 | i << 1 | side, clock[i]
+                    entries[f], times[f] = k << 32 | i << 1 | side, timestamp[i] - base
                     fill[a] = f + 1
     pred = np.full(n, -1, np.int32)
     succ = np.full(n, -1, np.int32)
@@ -254,20 +264,21 @@ def standardise(x, group, center, spread):
 def bursts(order, src, dst, code, timestamp, window):
     """Runs of transfers closer than ``window`` to the previous one of the same direction.
 
-    ``order`` lists the rows in time order. Returns the address's incoming and
+    ``order`` lists the rows in time order; empty, the rows are in time order already. Returns the address's incoming and
     its outgoing rows, each in time order (a transfer to itself is in both);
     ``involved``, whether each row is in a run; and each run of two or more
     transfers as its direction (0 in, 1 out), its half-open range in that
     direction's rows, and its first and last time.
     """
-    sequences = np.empty((2, len(order)), np.int64)
+    n = len(timestamp)
+    sequences = np.empty((2, n), np.int32)
     count = np.zeros(2, np.int64)
     run_start = np.zeros(2, np.int64)
-    involved = np.zeros(len(timestamp), np.bool_)
-    runs = np.empty((len(order) + 2, 5), np.int64)  # side, start, end, first time, last time
+    involved = np.zeros(n, np.bool_)
+    runs = np.empty((n + 2, 5), np.int64)  # side, start, end, first time, last time
     n_runs = 0
-    for step in range(len(order) + 1):
-        r = order[step] if step < len(order) else -1
+    for step in range(n + 1):
+        r = (order[step] if len(order) else step) if step < n else -1
         for side in range(2):
             if r >= 0 and (dst[r] if side == 0 else src[r]) != code:
                 continue
@@ -302,22 +313,20 @@ def run_volumes(sequence, start, end, asset, value, n_assets):
 # -- test 4, relation to listed entities ---------------------------------------------------
 @_jit
 def counterparty_cells(src, dst, asset, value, code, slot, n_slots, n_assets):
-    """Per (counterparty slot, asset), the address's transfers and volume; and its rows whose slot is below
-    ``n_slots - 1``.
+    """Per (listed counterparty slot, asset), the address's transfers and volume; and the address's rows
+    with a listed counterparty.
 
-    ``slot`` maps every address to a slot; the last slot collects everyone not listed.
+    ``slot`` maps every address to a slot below ``n_slots``, or to ``n_slots`` when it is not listed.
     """
     transfers = np.zeros((n_slots, n_assets), np.int64)
     volume = np.zeros((n_slots, n_assets))
     rows = np.empty(len(src), np.int64)
     m = 0
     for i in range(len(src)):
-        if src[i] != code and dst[i] != code:
-            continue
-        k = slot[dst[i] if src[i] == code else src[i]]
-        transfers[k, asset[i]] += 1
-        volume[k, asset[i]] += value[i]
-        if k < n_slots - 1:
+        k = slot[dst[i]] if src[i] == code else slot[src[i]] if dst[i] == code else n_slots
+        if k < n_slots:
+            transfers[k, asset[i]] += 1
+            volume[k, asset[i]] += value[i]
             rows[m] = i
             m += 1
     return transfers, volume, rows[:m]

@@ -33,12 +33,12 @@ def _direct_exposure(table: TransferTable, code: int, listed: np.ndarray, labels
     if code >= 0:
         mask[code] = False  # the address itself is not its own counterparty
     n_listed = int(mask.sum())
-    slot = np.where(mask, np.cumsum(mask) - 1, n_listed)  # listed addresses 0.., everyone else one spare slot
+    slot = np.where(mask, np.cumsum(mask) - 1, n_listed)  # listed addresses 0.., everyone else n_listed
     transfers, volume, rows = counterparty_cells(
-        table.src, table.dst, table.asset, table.value, code, slot, n_listed + 1, max(len(table.assets), 1)
+        table.src, table.dst, table.asset, table.value, code, slot, n_listed, max(len(table.assets), 1)
     )
     summary, codes = [], np.flatnonzero(mask)
-    for i in np.flatnonzero(transfers[:n_listed].sum(axis=1))[:EVIDENCE_LIMIT]:
+    for i in np.flatnonzero(transfers.sum(axis=1))[:EVIDENCE_LIMIT]:
         address = str(table.addresses[codes[i]])
         summary.append(
             {

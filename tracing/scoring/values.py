@@ -45,7 +45,7 @@ def zscores(table: TransferTable, method: str = "zscore") -> np.ndarray:
     n_groups = len(table.assets)
     if not len(table):
         return np.zeros(0)
-    groups = table.asset.astype(np.int64)
+    groups = table.asset
     if method == "robust":
         usable = table.value > 0
         x = np.log(np.where(usable, table.value, 1.0))
