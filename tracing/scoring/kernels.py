@@ -183,7 +183,7 @@ def forwarding_links(src, dst, key, n_keys, span, value, timestamp, shared, tx, 
                         if (
                             _forwards(value[s], value[r], tolerance)
                             and dst[s] != src[r]
-                            and (now != t or tx[s] == tx[r])
+                            and (now != t or _same_transaction(shared, tx, r, s))
                         ):
                             if forward and (pred[row] < 0 or other > pred[row]):  # the latest arrival
                                 pred[row] = other

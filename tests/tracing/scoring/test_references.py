@@ -47,7 +47,7 @@ def reference_links(table: TransferTable, tolerance: float, window: int) -> tupl
 transfers = st.lists(
     st.tuples(
         st.sampled_from([0, 100, 99, 98_500_000, 1_000_000, 1]) | st.integers(0, 10**9),  # base units
-        st.integers(0, 400),  # seconds
+        st.integers(0, 400) | st.integers(0, 3),  # seconds: often shared
         st.sampled_from(NAMES),
         st.sampled_from(NAMES),
         st.integers(0, 3),  # transaction: rows of one second may share it
@@ -79,6 +79,22 @@ def test_links_match_the_pairwise_definition(rows, tolerance, window):
     pred, succ = reference_links(table, tolerance, window)
     assert links.pred.tolist() == pred
     assert links.succ.tolist() == succ
+
+
+def test_within_one_second_only_a_shared_transaction_forwards():
+    filler = [(7_000 + k, k, "C", "D", 0, True) for k in range(10)]  # other seconds, before the pairs
+    rows = [
+        *filler,
+        (1_000_000, 100, "A", "M", 1, True),  # M receives and forwards in one transaction
+        (1_000_000, 100, "M", "B", 1, True),
+        (500_000, 200, "A", "M", 1, True),  # the same second, but two transactions
+        (500_000, 200, "M", "B", 2, True),
+    ]
+    table = _table(rows)
+    links = pass_through_links(table, tolerance=0.01, window=13_000)
+    assert (links.pred.tolist(), links.succ.tolist()) == reference_links(table, 0.01, 13_000)
+    assert links.succ[10] == 11 and links.pred[11] == 10
+    assert links.succ[12] == -1 and links.pred[13] == -1
 
 
 def test_a_hub_forwarding_many_equal_amounts_links_each_to_the_next_departure():
