@@ -205,10 +205,10 @@ def riding_chains(src, dst, code, pred, succ, max_hops):
     following ``pred`` and ``succ`` (at most ``max_hops`` steps each way).
     """
     n = len(src)
-    position = np.empty(n, np.int64)
-    rows = np.empty(n, np.int64)
-    first = np.empty(n, np.int64)
-    last = np.empty(n, np.int64)
+    position = np.empty(n, np.int32)
+    rows = np.empty(n, np.int32)
+    first = np.empty(n, np.int32)
+    last = np.empty(n, np.int32)
     mine = riding = 0
     for i in range(n):
         if src[i] != code and dst[i] != code:
@@ -231,31 +231,40 @@ def riding_chains(src, dst, code, pred, succ, max_hops):
 # -- test 1, unusual values ----------------------------------------------------------------
 @_jit
 def group_moments(group, x, n_groups):
-    """Mean and (population) standard deviation of ``x`` within each group."""
-    count = np.zeros(n_groups)
-    mean = np.zeros(n_groups)
+    """Mean and (population) standard deviation of ``x`` within each group.
+
+    Sums run in four interleaved lanes, so consecutive rows of one group do not wait on each other.
+    """
+    count = np.zeros((n_groups, 4))
+    total = np.zeros((n_groups, 4))
     for i in range(len(x)):
-        count[group[i]] += 1.0
-        mean[group[i]] += x[i]
+        count[group[i], i & 3] += 1.0
+        total[group[i], i & 3] += x[i]
+    mean = np.zeros(n_groups)
     for g in range(n_groups):
-        mean[g] /= max(count[g], 1.0)
-    spread = np.zeros(n_groups)
+        mean[g] = total[g].sum() / max(count[g].sum(), 1.0)
+    square = np.zeros((n_groups, 4))
     for i in range(len(x)):
         d = x[i] - mean[group[i]]
-        spread[group[i]] += d * d
+        square[group[i], i & 3] += d * d
+    spread = np.zeros(n_groups)
     for g in range(n_groups):
-        spread[g] = np.sqrt(spread[g] / max(count[g], 1.0))
+        spread[g] = np.sqrt(square[g].sum() / max(count[g].sum(), 1.0))
     return mean, spread
 
 
 @_jit
 def standardise(x, group, center, spread):
     """``(x - center) / spread`` of each row's group; 0 where the group has no spread beyond float noise."""
-    z = np.zeros(len(x))
+    usable = np.zeros(len(spread))
+    divisor = np.ones(len(spread))
+    for g in range(len(spread)):
+        if spread[g] > 1e-12 * max(abs(center[g]), 1.0):
+            usable[g], divisor[g] = 1.0, spread[g]
+    z = np.empty(len(x))
     for i in range(len(x)):
         g = group[i]
-        if spread[g] > 1e-12 * max(abs(center[g]), 1.0):
-            z[i] = (x[i] - center[g]) / spread[g]
+        z[i] = (x[i] - center[g]) / divisor[g] * usable[g] + 0.0  # + 0.0: no -0.0 where unusable
     return z
 
 
@@ -316,14 +325,16 @@ def counterparty_cells(src, dst, asset, value, code, slot, n_slots, n_assets):
     """Per (listed counterparty slot, asset), the address's transfers and volume; and the address's rows
     with a listed counterparty.
 
-    ``slot`` maps every address to a slot below ``n_slots``, or to ``n_slots`` when it is not listed.
+    ``slot`` maps every address to a slot below ``n_slots``, or to ``n_slots`` when it is not listed (as
+    the address itself, ``code``, never is).
     """
     transfers = np.zeros((n_slots, n_assets), np.int64)
     volume = np.zeros((n_slots, n_assets))
     rows = np.empty(len(src), np.int64)
     m = 0
-    for i in range(len(src)):
-        k = slot[dst[i]] if src[i] == code else slot[src[i]] if dst[i] == code else n_slots
+    for i in range(len(src) if code >= 0 else 0):
+        mine = (src[i] == code) | (dst[i] == code)
+        k = slot[(src[i] ^ dst[i] ^ code) if mine else code]  # the counterparty: the one of the two that is not code
         if k < n_slots:
             transfers[k, asset[i]] += 1
             volume[k, asset[i]] += value[i]

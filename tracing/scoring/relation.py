@@ -33,7 +33,7 @@ def _direct_exposure(table: TransferTable, code: int, listed: np.ndarray, labels
     if code >= 0:
         mask[code] = False  # the address itself is not its own counterparty
     n_listed = int(mask.sum())
-    slot = np.where(mask, np.cumsum(mask) - 1, n_listed)  # listed addresses 0.., everyone else n_listed
+    slot = np.where(mask, np.cumsum(mask, dtype=np.int32) - 1, np.int32(n_listed))  # listed 0.., others n_listed
     transfers, volume, rows = counterparty_cells(
         table.src, table.dst, table.asset, table.value, code, slot, n_listed, max(len(table.assets), 1)
     )
