@@ -273,41 +273,39 @@ def standardise(x, group, center, spread):
 def bursts(order, src, dst, code, timestamp, window):
     """Runs of transfers closer than ``window`` to the previous one of the same direction.
 
-    ``order`` lists the rows in time order; empty, the rows are in time order already. Returns the address's incoming and
-    its outgoing rows, each in time order (a transfer to itself is in both);
-    ``involved``, whether each row is in a run; and each run of two or more
-    transfers as its direction (0 in, 1 out), its half-open range in that
-    direction's rows, and its first and last time.
+    ``order`` lists the rows in time order; empty, the rows are in time order
+    already. Returns the address's incoming and its outgoing rows, each in
+    time order (a transfer to itself is in both); ``involved``, whether each
+    row is in a run; and each run of two or more transfers as its direction
+    (0 in, 1 out), its half-open range in that direction's rows, and its first
+    and last time. The rows are split by direction without a branch, then
+    each direction is cut into runs.
     """
     n = len(timestamp)
     sequences = np.empty((2, n), np.int32)
-    count = np.zeros(2, np.int64)
-    run_start = np.zeros(2, np.int64)
+    ins = outs = 0
+    for step in range(n):
+        r = order[step] if len(order) else step
+        sequences[0, ins], sequences[1, outs] = r, r
+        ins += dst[r] == code
+        outs += src[r] == code
     involved = np.zeros(n, np.bool_)
-    runs = np.empty((n + 2, 5), np.int64)  # side, start, end, first time, last time
+    runs = np.empty(((ins + outs) // 2 + 1, 5), np.int64)  # side, start, end, first time, last time
     n_runs = 0
-    for step in range(n + 1):
-        r = (order[step] if len(order) else step) if step < n else -1
-        for side in range(2):
-            if r >= 0 and (dst[r] if side == 0 else src[r]) != code:
-                continue
-            k = count[side]
-            if r >= 0 and k > 0 and timestamp[r] - timestamp[sequences[side, k - 1]] < window:
-                pass  # the run goes on
-            else:  # the run before k (if any) has ended
-                start = run_start[side]
-                if k - start >= 2:
-                    runs[n_runs, 0], runs[n_runs, 1], runs[n_runs, 2] = side, start, k
-                    runs[n_runs, 3] = timestamp[sequences[side, start]]
-                    runs[n_runs, 4] = timestamp[sequences[side, k - 1]]
-                    n_runs += 1
-                    for j in range(start, k):
-                        involved[sequences[side, j]] = True
-                run_start[side] = k
-            if r >= 0:
-                sequences[side, k] = r
-                count[side] = k + 1
-    return sequences[0, : count[0]], sequences[1, : count[1]], involved, runs[:n_runs]
+    for side in range(2):
+        sequence = sequences[side, : ins if side == 0 else outs]
+        start = 0
+        for k in range(1, len(sequence) + 1):
+            if k < len(sequence) and timestamp[sequence[k]] - timestamp[sequence[k - 1]] < window:
+                continue  # the run goes on
+            if k - start >= 2:
+                runs[n_runs, 0], runs[n_runs, 1], runs[n_runs, 2] = side, start, k
+                runs[n_runs, 3], runs[n_runs, 4] = timestamp[sequence[start]], timestamp[sequence[k - 1]]
+                n_runs += 1
+                for j in range(start, k):
+                    involved[sequence[j]] = True
+            start = k
+    return sequences[0, :ins], sequences[1, :outs], involved, runs[:n_runs]
 
 
 @_jit
