@@ -20,6 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from machine import describe
 from peak import peak_mib
 
 from tracing.labels import Label, LabelIndex
@@ -87,6 +88,7 @@ def best_of(func, repeats: int = REPEATS) -> float:
 def main(sizes: list[int]) -> None:
     """Print one line per size: the store's time-ordered table, then the same rows shuffled."""
     params = Parameters()
+    print(describe())
     print(
         f"{'transfers':>10} {'input':>9} {'seconds':>8} {'transfers/s':>12} {'peak MiB':>9} {'sort s':>8} {'x sort':>7}"
     )
