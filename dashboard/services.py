@@ -39,11 +39,17 @@ class Investigation:
 
 @dataclass
 class _RecentCache:
-    """A small, thread-safe cache whose entries expire after ``seconds``; the least recently used go first."""
+    """A small, thread-safe cache whose entries expire after ``seconds``; the least recently used go first.
+
+    It holds at most ``size`` entries weighing at most ``budget`` together (the
+    newest entry stays even when it alone weighs more).
+    """
 
     size: int
     seconds: float
+    budget: int
     _items: OrderedDict = field(default_factory=OrderedDict, init=False, repr=False)
+    _weight: int = field(default=0, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def get(self, key):
@@ -59,14 +65,17 @@ class _RecentCache:
         """Forget every entry."""
         with self._lock:
             self._items.clear()
+            self._weight = 0
 
-    def put(self, key, value) -> None:
-        """Store ``value`` under ``key``."""
+    def put(self, key, value, weight: int) -> None:
+        """Store ``value`` under ``key``; ``weight`` counts against the budget."""
         with self._lock:
-            self._items[key] = (time.monotonic(), value)
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            if key in self._items:
+                self._weight -= self._items.pop(key)[2]
+            self._items[key] = (time.monotonic(), value, weight)
+            self._weight += weight
+            while len(self._items) > 1 and (len(self._items) > self.size or self._weight > self.budget):
+                self._weight -= self._items.popitem(last=False)[1][2]
 
 
 @dataclass
@@ -76,14 +85,15 @@ class Services:
     store: Store
     cache_size: int = 16
     cache_seconds: float = 300.0
+    cache_transfers: int = 2_000_000  # per cache: about 400 MB of tables at most
     accounts: Accounts = field(init=False)
     _neighbourhoods: _RecentCache = field(init=False, repr=False)
     _investigations: _RecentCache = field(init=False, repr=False)
 
     def __post_init__(self):
         self.accounts = Accounts(self.store)
-        self._neighbourhoods = _RecentCache(self.cache_size, self.cache_seconds)
-        self._investigations = _RecentCache(self.cache_size, self.cache_seconds)
+        self._neighbourhoods = _RecentCache(self.cache_size, self.cache_seconds, self.cache_transfers)
+        self._investigations = _RecentCache(self.cache_size, self.cache_seconds, self.cache_transfers)
 
     def forget(self) -> None:
         """Forget cached neighbourhoods and investigations (after the store changed)."""
@@ -105,10 +115,10 @@ class Services:
         neighbourhood = self._neighbourhoods.get(place)
         if neighbourhood is None:
             neighbourhood = gather(self.store, address, chain, params)
-            self._neighbourhoods.put(place, neighbourhood)
+            self._neighbourhoods.put(place, neighbourhood, len(neighbourhood))
         report = neighbourhood.score(params)
         found = Investigation(report, report_zscores(report), neighbourhood.labels)
-        self._investigations.put((chain, address, params), found)
+        self._investigations.put((chain, address, params), found, len(report.table))
         return found
 
 

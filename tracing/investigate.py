@@ -85,6 +85,10 @@ class Neighbourhood:
     second_hop: TransferTable | None
     source: str
 
+    def __len__(self) -> int:
+        """The transfers it holds."""
+        return len(self.context) + (len(self.second_hop) if self.second_hop is not None else 0)
+
     def score(self, params: Parameters) -> ScoreReport:
         """The score report of the address under ``params``."""
         return score_tables(
