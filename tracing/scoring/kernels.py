@@ -161,6 +161,7 @@ def forwarding_links(src, dst, key, n_keys, span, value, timestamp, shared, tx, 
     succ = np.full(n, -1, np.int32)
     head = np.full((n_keys + 1, 2), -1, clock.dtype)  # per key: the newest entry of its list and its time
     chain = np.empty((len(entries), 2), clock.dtype)  # per entry: the next entry of its list and its time
+    skip = np.empty(len(entries), np.int32)  # per entry: the next entry of its list with another counterparty
     low = (1 << 32) - 1
     for a in range(n_accounts):
         lo, hi = start[a], start[a + 1]
@@ -170,7 +171,13 @@ def forwarding_links(src, dst, key, n_keys, span, value, timestamp, shared, tx, 
                 e = lo + step if forward else hi - 1 - step
                 k, row, now = entries[e] >> 32, (entries[e] & low) >> 1, times[e]
                 if ((entries[e] & 1) == 1) == forward:
-                    chain[e, 0], chain[e, 1] = head[k, 0], head[k, 1]
+                    h = head[k, 0]
+                    chain[e, 0], chain[e, 1] = h, head[k, 1]
+                    skip[e] = h
+                    if h >= 0:
+                        below = (entries[h] & low) >> 1  # the entry listed before: same counterparty?
+                        if (src[below] == src[row]) if forward else (dst[below] == dst[row]):
+                            skip[e] = skip[h]
                     head[k, 0], head[k, 1] = e, now
                     continue
                 for d in range(span + 1):
@@ -180,10 +187,12 @@ def forwarding_links(src, dst, key, n_keys, span, value, timestamp, shared, tx, 
                     while j >= 0 and abs(now - t) <= window:
                         other = (entries[j] & low) >> 1
                         r, s = (other, row) if forward else (row, other)  # r arrives, s departs and may forward it
-                        if (
-                            _forwards(value[s], value[r], tolerance)
-                            and dst[s] != src[r]
-                            and (now != t or _same_transaction(shared, tx, r, s))
+                        if dst[s] == src[r]:  # back to its sender, as are the entries before skip[j]
+                            j = skip[j]
+                            t = times[j] if j >= 0 else now
+                            continue
+                        if _forwards(value[s], value[r], tolerance) and (
+                            now != t or _same_transaction(shared, tx, r, s)
                         ):
                             if forward and (pred[row] < 0 or other > pred[row]):  # the latest arrival
                                 pred[row] = other

@@ -97,6 +97,15 @@ def test_within_one_second_only_a_shared_transaction_forwards():
     assert links.succ[12] == -1 and links.pred[13] == -1
 
 
+def test_a_wash_trading_pair_links_only_what_came_from_outside():
+    pairs = [(1_000_000, k, *(("A", "B") if k % 2 else ("B", "A")), 0, True) for k in range(1, 301)]
+    table = _table([(1_000_000, 0, "C", "B", 0, True), *pairs])  # B also received from C, first
+    links = pass_through_links(table, tolerance=0.01, window=200)
+    assert (links.pred.tolist(), links.succ.tolist()) == reference_links(table, 0.01, 200)
+    forwarded_c = [s for s in range(len(table)) if links.pred[s] == 0]
+    assert forwarded_c and all(table.sender[s] == "B" and table.receiver[s] == "A" for s in forwarded_c)
+
+
 def test_a_hub_forwarding_many_equal_amounts_links_each_to_the_next_departure():
     n = 2_000  # the hub receives 100 USDT every minute and forwards each 30 s later
     times = np.repeat(np.arange(n) * 60, 2) + np.tile([0, 30], n)
