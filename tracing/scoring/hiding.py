@@ -63,7 +63,7 @@ def _value_keys(table: TransferTable, tolerance: float) -> tuple[np.ndarray, int
     candidates, and every candidate is checked exactly.
     """
     value = np.ascontiguousarray(table.value, dtype=np.float64)
-    key, n_keys, _ = value_keys(value, table.asset, max(len(table.assets), 1), bucket_width(tolerance), _MAX_KEYS)
+    key, n_keys = value_keys(value, table.asset, max(len(table.assets), 1), bucket_width(tolerance), _MAX_KEYS)
     return key, n_keys, int(tolerance > 0)
 
 

@@ -43,8 +43,8 @@ def _forwards(sent, received, tolerance):
 
 @_jit
 def value_keys(value, asset, n_assets, width, max_keys):
-    """Key of each row's asset and log-spaced value bucket (-1 for amounts that are not positive), the number
-    of keys, and the bucket width in log2 units.
+    """Key of each row's asset and log-spaced value bucket (-1 for amounts that are not positive), and the
+    number of keys.
 
     Buckets are at least ``width`` wide, and wider when the value range would
     need more than ``max_keys`` keys. ``value`` amounts are at least 2^-1022
@@ -58,13 +58,13 @@ def value_keys(value, asset, n_assets, width, max_keys):
             low, high = min(low, x), max(high, x)
     key = np.full(len(value), -1, np.int32)
     if low > high:
-        return key, 1, width
+        return key, 1
     width = max(width, (high - low) / max(max_keys // n_assets - 2, 1))
     n_buckets = np.int64((high - low) / width) + 2  # a spare top bucket: one up from the highest is never live
     for i in range(len(value)):
         if value[i] > 0:
             key[i] = asset[i] * n_buckets + np.int64((_level(bits[i]) - low) / width)
-    return key, n_assets * n_buckets, width
+    return key, n_assets * n_buckets
 
 
 @_jit
