@@ -39,6 +39,15 @@ _COLUMNS = (
 )
 
 
+def _plain_rows(conn: sa.Connection, query: sa.Select) -> list[tuple]:
+    """The rows of ``query`` as plain tuples, straight from the driver's cursor.
+
+    The transfer columns need no conversion on the way out, and SQLAlchemy's
+    ``Row`` objects cost a quarter of reading 10^5 transfers from SQLite.
+    """
+    return conn.execute(query).cursor.fetchall()
+
+
 def database_url(url: str | None = None) -> str:
     """The database to use: ``url``, else ``DATABASE_URL``, else the SQLite file under instance/."""
     return url or os.environ.get("DATABASE_URL") or DEFAULT_URL
@@ -172,7 +181,7 @@ class Store:
         if excluded:
             query = query.where(transfers.c.sender.not_in(excluded), transfers.c.receiver.not_in(excluded))
         with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
+            rows = _plain_rows(conn, query)
         return self._table(chain, rows)
 
     def transfers_between(self, chain: Chain | str, these: Iterable[str], those: Iterable[str]) -> TransferTable:
@@ -198,7 +207,7 @@ class Store:
             )
         )
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(*_COLUMNS).where(condition)).all()
+            rows = _plain_rows(conn, sa.select(*_COLUMNS).where(condition))
         return self._table(chain, rows)
 
     def sources_of(self, chain: Chain | str, address: str) -> list[str]:
