@@ -247,12 +247,14 @@ class TransferTable:
             return False
         return bool((self.tx_hash[second[same]] >= self.tx_hash[first[same]]).all())
 
+    def in_time_order(self) -> bool:
+        """Whether no row is earlier than the one before it (ties in any order)."""
+        return bool((self.timestamp[1:] >= self.timestamp[:-1]).all())
+
     def _in_canonical_order(self) -> bool:
         """Whether rows already run by (timestamp, block, index, tx_hash), checked without sorting."""
         stamps = self.timestamp
-        return bool((stamps[1:] >= stamps[:-1]).all()) and self._same_second_pairs_ordered(
-            np.flatnonzero(stamps[1:] == stamps[:-1])
-        )
+        return self.in_time_order() and self._same_second_pairs_ordered(np.flatnonzero(stamps[1:] == stamps[:-1]))
 
     def canonical_order(self) -> np.ndarray:
         """Row order by (timestamp, block, index, tx_hash): the same whatever the input order."""

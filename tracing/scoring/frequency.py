@@ -22,8 +22,7 @@ def frequent_transfers(table: TransferTable, address_code: int, params: Paramete
     parameters = {"time_difference": window}
     n = len(table)
     stamps = table.timestamp
-    in_order = bool((stamps[1:] >= stamps[:-1]).all())
-    order = np.zeros(0, np.int64) if in_order else np.argsort(stamps, kind="stable")
+    order = np.zeros(0, np.int64) if table.in_time_order() else np.argsort(stamps, kind="stable")
     incoming, outgoing, involved, runs = bursts(order, table.src, table.dst, address_code, stamps, window)
     side, starts, ends, first, last = runs.T
     sizes = ends - starts
