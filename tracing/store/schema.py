@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-__all__ = ["api_tokens", "labels", "login_failures", "metadata", "transfers", "users"]
+__all__ = ["api_tokens", "audit_log", "labels", "login_failures", "metadata", "transfers", "users"]
 
 metadata = sa.MetaData()
 
@@ -70,4 +70,18 @@ login_failures = sa.Table(
     sa.Column("key", sa.String(200), nullable=False),  # "user:NAME" or "ip:ADDRESS"
     sa.Column("at", sa.BigInteger, nullable=False),
     sa.Index("ix_login_failures_key", "key", "at"),
+)
+
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.BigInteger, nullable=False),  # Unix seconds, UTC
+    sa.Column("actor", sa.String(80), nullable=False),  # a user name, or "cli" / "system"
+    sa.Column("action", sa.String(64), nullable=False),  # e.g. "case.create", "user.passwd"
+    sa.Column("object_type", sa.String(32), nullable=False),
+    sa.Column("object_id", sa.String(200), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False, server_default=""),
+    sa.Index("ix_audit_log_object", "object_type", "object_id", "at"),
+    sa.Index("ix_audit_log_at", "at"),
 )
