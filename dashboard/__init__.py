@@ -11,7 +11,7 @@ from pathlib import Path
 import dash
 import flask
 
-from dashboard import api, auth
+from dashboard import api, auth, roles
 from dashboard.components.shell import shell
 from dashboard.config import load_config
 from dashboard.services import Services
@@ -70,4 +70,5 @@ def create_app(config: Mapping | None = None) -> dash.Dash:
         compress=True,  # gzip/brotli for browsers that ask: chart data shrinks about 5x on the wire
     )
     app.layout = shell
+    roles.init_roles(app)
     return app

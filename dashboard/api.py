@@ -9,6 +9,7 @@ import flask
 
 from dashboard.errors import error_body, http_status
 from dashboard.openapi import openapi_document
+from dashboard.roles import requires
 from dashboard.services import services
 from tracing.errors import BadParameters, TracingError
 from tracing.params import Parameters
@@ -24,6 +25,7 @@ def _engine_error(err: TracingError):
 
 
 @blueprint.post("/score")
+@requires("viewer")
 def score():
     """Score the body's address with its parameters; answer the same document as ``tracing score --json``."""
     body = flask.request.get_json(silent=True)
@@ -38,6 +40,7 @@ def score():
 
 
 @blueprint.get("/openapi.json")
+@requires("viewer")
 def openapi():
     """The OpenAPI 3.1 description of this API."""
     return flask.jsonify(openapi_document())

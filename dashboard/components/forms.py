@@ -3,6 +3,7 @@
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
+from dashboard.roles import requires
 from dashboard.urls import address_path
 from tracing.errors import BadParameters, InvalidAddress
 from tracing.model import Chain, normalize_address
@@ -149,6 +150,7 @@ def register_address_help(ids: dict) -> None:
         Input(ids["chain"], "value"),
         prevent_initial_call=True,
     )
+    @requires("viewer")
     def callback_address_help(text, chain):
         invalid, message = address_help(text, chain)
         return invalid, message, "danger" if invalid else "muted"

@@ -20,6 +20,7 @@ from dashboard.components.forms import (
 )
 from dashboard.components.results import result_panels, transfer_section
 from dashboard.errors import error_alert
+from dashboard.roles import requires
 from dashboard.services import services
 from dashboard.tables import table_query, transfer_page
 from dashboard.urls import address_path, trace_path
@@ -28,7 +29,13 @@ from tracing.model import display_address
 from tracing.params import FIELDS, Parameters
 from tracing.scoring import TEST_NAMES
 
-dash.register_page(__name__, path_template="/address/<chain>/<address>", title="Address · Tracing", name="Address")
+dash.register_page(
+    __name__,
+    required_role="viewer",
+    path_template="/address/<chain>/<address>",
+    title="Address · Tracing",
+    name="Address",
+)
 
 FORM_IDS = {
     "address": ids.ADDRESS_ADDRESS,
@@ -177,6 +184,7 @@ register_address_help(FORM_IDS)
     State(ids.ADDRESS_CHAIN, "value"),
     prevent_initial_call=True,
 )
+@requires("viewer")
 def callback_address_navigate(_clicks, _submits, values, text, chain):
     """Move to the URL of the form's address and parameters, or show what is wrong with them."""
     names = [item["id"]["name"] for item in ctx.inputs_list[2]]
@@ -196,6 +204,7 @@ def callback_address_navigate(_clicks, _submits, values, text, chain):
     Output(ids.ADDRESS_READY, "data"),
     Input(ids.ADDRESS_REQUEST, "data"),
 )
+@requires("viewer")
 def callback_address_results(request):
     """Score the address of the URL and draw every panel (or say why it cannot be scored)."""
     hidden = (None, None, {}, {}, None, {"display": "none"}, None)
@@ -222,6 +231,7 @@ def callback_address_results(request):
     Input(ids.ADDRESS_MAX_AMOUNT, "value"),
     Input(ids.ADDRESS_FLAG_FILTER, "value"),
 )
+@requires("viewer")
 def callback_address_table(request, page, sort, start, end, low, high, flagged_by):
     """One page of the address's transfers, filtered and sorted on the server (a new filter starts at page 1)."""
     if not request:

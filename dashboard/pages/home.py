@@ -6,11 +6,12 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.components.forms import address_form, navigation_target, register_address_help
+from dashboard.roles import requires
 from dashboard.urls import address_path, trace_path
 from tracing.flow import TraceParameters
 from tracing.sources import demo
 
-dash.register_page(__name__, path="/", title="Tracing", name="Home")
+dash.register_page(__name__, required_role="viewer", path="/", title="Tracing", name="Home")
 
 FORM_IDS = {
     "address": ids.HOME_ADDRESS,
@@ -85,6 +86,7 @@ register_address_help(FORM_IDS)
     State(ids.HOME_CHAIN, "value"),
     prevent_initial_call=True,
 )
+@requires("viewer")
 def callback_home_submit(_clicks, _submits, text, chain):
     """Open the address page of a valid address (the help text already explains an invalid one)."""
     path, _address_error, _ = navigation_target(text, chain, {})

@@ -4,7 +4,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-dash.register_page(__name__, title="Not found · Tracing")
+dash.register_page(__name__, required_role="viewer", title="Not found · Tracing")
 
 
 def layout(**_query) -> html.Div:

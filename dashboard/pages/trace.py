@@ -26,6 +26,7 @@ from dashboard.components.flow import (
     trace_summary,
 )
 from dashboard.errors import error_alert
+from dashboard.roles import requires
 from dashboard.services import services
 from dashboard.urls import address_path, trace_path
 from tracing.errors import BadParameters, TracingError
@@ -33,7 +34,9 @@ from tracing.flow import FORMATS, Trace, TraceParameters, display_graph, trace_b
 from tracing.flow.cyto import STYLESHEET, cytoscape_elements, path_to
 from tracing.flow.graph import MORE
 
-dash.register_page(__name__, path_template="/trace/<chain>/<address>", title="Trace · Tracing", name="Trace")
+dash.register_page(
+    __name__, required_role="viewer", path_template="/trace/<chain>/<address>", title="Trace · Tracing", name="Trace"
+)
 
 FILTERS = {"type": ids.TRACE_FILTER, "name": ALL}
 CACHE = "tracing-flow-traces"
@@ -167,6 +170,7 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
     State(ids.TRACE_REQUEST, "data"),
     prevent_initial_call=True,
 )
+@requires("viewer")
 def callback_trace_navigate(_clicks, values, request):
     """Move to the URL of the filters' parameters, or say what is wrong with them."""
     names = [item["id"]["name"] for item in ctx.states_list[0]]
@@ -185,6 +189,7 @@ def callback_trace_navigate(_clicks, values, request):
     Input(ids.TRACE_REQUEST, "data"),
     prevent_initial_call="initial_duplicate",
 )
+@requires("viewer")
 def callback_trace_results(request):
     """Trace, then draw the graph, the summary and the exits table."""
     if not request or not request["params"]:
@@ -205,6 +210,7 @@ def callback_trace_results(request):
     State(ids.TRACE_REQUEST, "data"),
     prevent_initial_call=True,
 )
+@requires("viewer")
 def callback_trace_node(data, request):
     """Details of the clicked node, with links to expand it, trace from it or highlight its path."""
     if not data or not request["params"]:
@@ -228,6 +234,7 @@ def callback_trace_node(data, request):
     State(ids.TRACE_REQUEST, "data"),
     prevent_initial_call=True,
 )
+@requires("viewer")
 def callback_trace_edge(data, request):
     """The transfers behind the clicked edge."""
     if not data or not request["params"]:
@@ -244,6 +251,7 @@ def callback_trace_edge(data, request):
     State(ids.TRACE_REQUEST, "data"),
     prevent_initial_call=True,
 )
+@requires("viewer")
 def callback_trace_export(_clicks, suffix, request):
     """The trace as a GEXF, GraphML, JSON or CSV file."""
     if not request or not request["params"]:
