@@ -7,10 +7,13 @@ layer maps these to alerts and HTTP statuses in one place each.
 __all__ = [
     "AddressNotFound",
     "BadParameters",
+    "CaseNotFound",
     "ImportFormatError",
     "InvalidAddress",
     "NoFlowPath",
     "RateLimited",
+    "ShareLinkGone",
+    "ShareLinkInvalid",
     "SourceUnavailable",
     "TracingError",
 ]
@@ -51,3 +54,15 @@ class SourceUnavailable(TracingError):
 
 class RateLimited(SourceUnavailable):
     """An upstream data source refused because of its rate limit."""
+
+
+class CaseNotFound(TracingError, LookupError):
+    """No case (or case item, note, share link) has this id."""
+
+
+class ShareLinkInvalid(TracingError, PermissionError):
+    """A share token is malformed, tampered with, unknown, or for another case (HTTP 403)."""
+
+
+class ShareLinkGone(TracingError, PermissionError):
+    """A share token was valid but has expired or been revoked (HTTP 410)."""

@@ -2,7 +2,19 @@
 
 import sqlalchemy as sa
 
-__all__ = ["api_tokens", "audit_log", "labels", "login_failures", "metadata", "transfers", "users"]
+__all__ = [
+    "api_tokens",
+    "audit_log",
+    "case_items",
+    "case_notes",
+    "cases",
+    "labels",
+    "login_failures",
+    "metadata",
+    "share_links",
+    "transfers",
+    "users",
+]
 
 metadata = sa.MetaData()
 
@@ -84,4 +96,60 @@ audit_log = sa.Table(
     sa.Column("detail", sa.Text, nullable=False, server_default=""),
     sa.Index("ix_audit_log_object", "object_type", "object_id", "at"),
     sa.Index("ix_audit_log_at", "at"),
+)
+
+cases = sa.Table(
+    "cases",
+    metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text, nullable=False, server_default=""),
+    sa.Column("status", sa.String(16), nullable=False),  # open | closed
+    sa.Column("tags", sa.String(500), nullable=False, server_default=""),  # ",a,b," so LIKE '%,a,%' finds a tag
+    sa.Column("owner", sa.String(80), nullable=False),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("updated_at", sa.BigInteger, nullable=False),
+    sa.Index("ix_cases_updated", "updated_at"),
+)
+
+case_items = sa.Table(
+    "case_items",
+    metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("case_id", _ID, sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),  # address | trace | transfer
+    sa.Column("chain", sa.String(16), nullable=False),
+    sa.Column("address", sa.String(128), nullable=False),
+    sa.Column("ref", sa.String(200), nullable=False, server_default=""),  # tx hash (and :index) for traces, transfers
+    sa.Column("params", sa.Text, nullable=False, server_default="{}"),  # the parameters used, JSON
+    sa.Column("added_by", sa.String(80), nullable=False),
+    sa.Column("added_at", sa.BigInteger, nullable=False),
+    sa.Index("ix_case_items_case", "case_id"),
+    sa.Index("ix_case_items_address", "chain", "address"),
+)
+
+case_notes = sa.Table(
+    "case_notes",
+    metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("case_id", _ID, sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("chain", sa.String(16), nullable=False, server_default=""),  # empty: a note on the case
+    sa.Column("address", sa.String(128), nullable=False, server_default=""),
+    sa.Column("author", sa.String(80), nullable=False),
+    sa.Column("at", sa.BigInteger, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),  # Markdown, rendered safely
+    sa.Index("ix_case_notes_case", "case_id", "at"),
+)
+
+share_links = sa.Table(
+    "share_links",
+    metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("case_id", _ID, sa.ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("created_by", sa.String(80), nullable=False),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("expires_at", sa.BigInteger, nullable=False),
+    sa.Column("revoked_at", sa.BigInteger, nullable=True),
+    sa.Column("revoked_by", sa.String(80), nullable=True),
+    sa.Index("ix_share_links_case", "case_id"),
 )
