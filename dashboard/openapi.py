@@ -16,6 +16,47 @@ _ERROR = {
 }
 
 
+_RISK = {
+    "type": "object",
+    "required": ["rating", "rules"],
+    "description": "The risk rating: the most severe documented rule that fired (tracing/scoring/risk.py).",
+    "properties": {
+        "rating": {"type": "string", "enum": ["low", "medium", "high", "severe"]},
+        "rules": {
+            "type": "array",
+            "description": "the fired rules, most severe first",
+            "items": {
+                "type": "object",
+                "required": ["rule", "rating", "evidence", "explanation"],
+                "properties": {
+                    "rule": {"type": "string", "examples": ["listed", "sanctioned_counterparty"]},
+                    "rating": {"type": "string", "enum": ["low", "medium", "high", "severe"]},
+                    "evidence": {"type": "object"},
+                    "explanation": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+_SCORE = {
+    "type": "object",
+    "required": ["address", "chain", "risk", "final_score", "tests"],
+    "properties": {
+        "address": {"type": "string"},
+        "chain": {"type": "string"},
+        "risk": {"$ref": "#/components/schemas/Risk"},
+        "final_score": {
+            "type": "number",
+            "description": "the original system's danger score: the weighted mean of the four tests (0-100)",
+        },
+        "tests": {"type": "object", "description": "value, transfers, hiding, relation: score, evidence, ..."},
+        "transfers_analysed": {"type": "integer"},
+        "data_source": {"type": "string"},
+        "parameters": {"type": "object"},
+    },
+}
+
+
 def _parameter_schema(default) -> dict:
     kind = {bool: "boolean", int: "integer", float: "number", str: "string"}[type(default)]
     return {"type": kind, "default": default}
@@ -51,7 +92,7 @@ def openapi_document() -> dict:
                 "bearer": {"type": "http", "scheme": "bearer", "description": "python -m tracing users token NAME"},
                 "session": {"type": "apiKey", "in": "cookie", "name": "session"},
             },
-            "schemas": {"ScoreRequest": request, "Error": _ERROR},
+            "schemas": {"ScoreRequest": request, "Score": _SCORE, "Risk": _RISK, "Error": _ERROR},
         },
         "security": [{"bearer": []}, {"session": []}],
         "paths": {
@@ -66,8 +107,8 @@ def openapi_document() -> dict:
                     },
                     "responses": {
                         "200": {
-                            "description": "the score document",
-                            "content": {"application/json": {"schema": {"type": "object"}}},
+                            "description": "the score document: risk rating first, the danger score beside it",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Score"}}},
                         },
                         "400": _answer("a field is missing or invalid: `field` names it, `reason` says why"),
                         "401": _answer("not logged in and no valid bearer token"),

@@ -17,7 +17,6 @@ from tracing.scoring import ScoreReport, zscores
 __all__ = [
     "TransferQuery",
     "counterparties",
-    "findings",
     "flag_masks",
     "report_zscores",
     "select_transfers",
@@ -25,41 +24,6 @@ __all__ = [
 ]
 
 SORTABLE = ("timestamp", "value", "z")
-
-
-def findings(doc: dict) -> list[str]:
-    """The facts an investigator must not miss, from a score document (``ScoreReport.to_dict()``).
-
-    The danger score is a weighted share of transfers, so an address that paid a
-    sanctioned entity once among many ordinary transfers scores low; these lines
-    say what was found whatever the score. Indirect exposure (a counterparty that
-    dealt with a listed address) is common and stays in the relation test's evidence.
-
-    >>> findings({"tests": {"relation": {"evidence": {"listed": False, "direct": [], "indirect": []}},
-    ...                     "hiding": {"evidence": {"chain_count": 0}}, "transfers": {"evidence": {"bursts": []}}}})
-    []
-    """
-    tests = doc["tests"]
-    relation, hiding = tests["relation"]["evidence"], tests["hiding"]["evidence"]
-    out = []
-    if relation.get("listed"):
-        names = sorted({f"{lb['name']} ({lb['source']})" for lb in relation["listings"]})
-        out.append(f"The address itself is listed: {'; '.join(names)}.")
-    if relation.get("direct"):
-        names = sorted({lb["name"] for d in relation["direct"] for lb in d["listings"]})
-        out.append(f"Dealt directly with {len(relation['direct'])} listed address(es): {', '.join(names)}.")
-    if hiding.get("chain_count"):
-        out.append(
-            f"Funds rode {hiding['chain_count']} pass-through chain(s) through "
-            f"{len(hiding['intermediaries'])} intermediary account(s)."
-        )
-    bursts = tests["transfers"]["evidence"].get("bursts") or []
-    if bursts and bursts[0]["transfers"] >= 10:
-        b = bursts[0]
-        hours = max((b["end"] - b["start"]) / 3600, 1 / 60)
-        direction = {"in": "incoming", "out": "outgoing"}[b["direction"]]
-        out.append(f"Largest burst: {b['transfers']} {direction} transfers within {hours:.1f} h.")
-    return out
 
 
 def flag_masks(report: ScoreReport) -> dict[str, np.ndarray]:

@@ -1,4 +1,4 @@
-"""The address page's result panels: danger score, test cards, counterparties, transfer table."""
+"""The address page's result panels: risk and anomaly score, test cards, counterparties, transfer table."""
 
 import dash_bootstrap_components as dbc
 import numpy as np
@@ -6,54 +6,21 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components.evidence import build_evidence
+from dashboard.components.risk import TEST_TITLES, risk_panels
 from dashboard.services import Investigation
 from tracing import figures
-from tracing.scoring import ScoreReport
-from tracing.summaries import counterparties, findings, flag_masks
+from tracing.scoring import ScoreReport, score_band
+from tracing.summaries import counterparties, flag_masks
 
-__all__ = ["counterparties_table", "danger_band", "result_panels", "score_card", "test_cards", "transfer_section"]
+__all__ = ["counterparties_table", "danger_band", "result_panels", "test_cards", "transfer_section"]
 
-BANDS = ((75, "Severe", "danger"), (50, "High", "warning"), (25, "Elevated", "info"), (0, "Low", "success"))
-TEST_TITLES = {
-    "value": "Unusual values",
-    "transfers": "Frequent transfers",
-    "hiding": "Hiding through intermediaries",
-    "relation": "Relation to listed entities",
-}
+BAND_COLOURS = {"severe": "danger", "high": "warning", "elevated": "info", "low": "success"}
 
 
 def danger_band(score: float) -> tuple[str, str]:
-    """``(label, Bootstrap colour)`` of a 0–100 score."""
-    return next((label, colour) for floor, label, colour in BANDS if score >= floor)
-
-
-def score_card(report: ScoreReport) -> dbc.Card:
-    """The danger score, large, on its colour band."""
-    label, colour = danger_band(report.final_score)
-    doc = report.to_dict()
-    return dbc.Card(
-        dbc.CardBody(
-            [
-                html.Div("Danger score", className="text-uppercase small fw-semibold opacity-75"),
-                html.Div(f"{report.final_score:.1f}", className="display-3 fw-bold lh-1", id="address-score-value"),
-                html.Div(f"{label} · out of 100", className="fw-semibold"),
-                html.Hr(className="my-2"),
-                html.Div(f"{doc['transfers_analysed']:,} transfers · {doc['chain']}", className="small"),
-                html.Div(f"source: {doc['data_source']}", className="small opacity-75"),
-                *(
-                    [
-                        html.Hr(className="my-2"),
-                        html.Ul([html.Li(f) for f in notes], className="small mb-0 ps-3", id="address-findings"),
-                    ]
-                    if (notes := findings(doc))
-                    else []
-                ),
-            ]
-        ),
-        color=colour,
-        inverse=colour != "warning",
-        className="h-100 shadow-sm score-card",
-    )
+    """``(band, Bootstrap colour)`` of a 0–100 score (:data:`tracing.scoring.SCORE_BANDS`)."""
+    band = score_band(score)
+    return band, BAND_COLOURS[band]
 
 
 def _test_card(name: str, test: dict, weight: float) -> dbc.Card:
@@ -90,7 +57,7 @@ def test_cards(report: ScoreReport) -> dbc.Row:
 
 
 def result_panels(found: Investigation) -> tuple:
-    """``(score card, test cards, timeline, histogram, counterparties)`` of an investigation."""
+    """``(risk and anomaly score, test cards, timeline, histogram, counterparties)`` of an investigation."""
     report, params = found.report, found.report.params
     flagged = np.unique(np.concatenate([test.rows for test in report.tests.values()]))
     histogram = figures.zscore_histogram(
@@ -101,7 +68,7 @@ def result_panels(found: Investigation) -> tuple:
         method=params.value_method,
     )
     return (
-        score_card(report),
+        risk_panels(report),
         test_cards(report),
         figures.timeline(report.table, report.address, flagged),
         histogram,

@@ -75,8 +75,8 @@ def _results() -> html.Div:
         [
             dbc.Row(
                 [
-                    dbc.Col(html.Div(id=ids.ADDRESS_SCORE, className="h-100"), lg=3, className="mb-3"),
-                    dbc.Col(html.Div(id=ids.ADDRESS_TESTS), lg=9),
+                    dbc.Col(html.Div(id=ids.ADDRESS_SCORE), lg=12),
+                    dbc.Col(html.Div(id=ids.ADDRESS_TESTS), lg=12),
                 ]
             ),
             dbc.Card(dbc.CardBody(_graph(ids.ADDRESS_TIMELINE, 420)), className=panel),

@@ -35,6 +35,7 @@ def test_original_body_answers_the_cli_document(app, logged_in, capsys):
     assert answer.status_code == 200
     flags = [f"--{k.replace('_', '-')}={v}" for k, v in ORIGINAL_BODY.items() if k != "address"]
     assert answer.get_json() == cli_document(app, capsys, *flags)
+    assert answer.get_json()["risk"]["rating"] == "high"
 
 
 def test_address_alone_takes_the_defaults(logged_in):
@@ -114,3 +115,11 @@ def test_openapi_document_describes_every_field(logged_in):
     assert set(request["properties"]) == {"address", "chain", *FIELDS}
     assert request["required"] == ["address"]
     assert {"200", "400", "401", "404", "502"} <= set(document["paths"]["/api/score"]["post"]["responses"])
+    score = document["components"]["schemas"]["Score"]
+    assert {"risk", "final_score"} <= set(score["required"])
+    assert document["components"]["schemas"]["Risk"]["properties"]["rating"]["enum"] == [
+        "low",
+        "medium",
+        "high",
+        "severe",
+    ]

@@ -73,7 +73,7 @@ def test_invalid_address_does_not_navigate():
     assert path is None and "Ethereum" in address_error
 
 
-@pytest.mark.parametrize(("score", "label"), [(0, "Low"), (30, "Elevated"), (60, "High"), (99, "Severe")])
+@pytest.mark.parametrize(("score", "label"), [(0, "low"), (30, "elevated"), (60, "high"), (99, "severe")])
 def test_danger_bands(score, label):
     assert danger_band(score)[0] == label
 
@@ -130,14 +130,29 @@ def test_home_links_to_the_trace_of_the_theft(app):
     assert href.startswith(f"/trace/tron/{world.cast['victim']}?") and f"tx={world.theft_tx}" in href
 
 
-def test_the_score_card_lists_the_findings_beside_a_low_score(services):
-    from dashboard.components.results import score_card
+def test_the_risk_card_leads_with_the_rating_and_links_the_evidence(services):
+    from dashboard.components.risk import risk_panels
 
     found = services.investigate("tron", THIEF, Parameters())
-    card = score_card(found.report)
-    listed = find(card, "address-findings")
-    assert found.report.final_score < 25
-    assert any("GARANTEX EUROPE OU" in item.children for item in listed.children)
+    panels = risk_panels(found.report)
+    assert find(panels, "address-risk-rating").children == "HIGH"
+    sanctioned = find(panels, "address-risk-sanctioned_counterparty")
+    assert "GARANTEX EUROPE OU" in sanctioned.children[1].children
+    links = [c for c in _walk(sanctioned) if getattr(c, "href", None)]
+    assert any(link.href.startswith("/address/tron/T") for link in links)
+    # the weighted mean beside it, with what each test adds
+    assert find(panels, "address-score-value").children == f"{found.report.final_score:.1f}"
+    rows = find(panels, "address-score-contributions").children[1].children
+    added = [float(row.children[3].children) for row in rows]
+    assert sum(added) == pytest.approx(found.report.final_score, abs=0.2)
+
+
+def _walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            yield from _walk(child)
 
 
 def test_a_new_threshold_is_scored_without_reading_the_store_again(services, monkeypatch):

@@ -20,7 +20,10 @@ def db(tmp_path):
 def test_score_json_loads_the_demo_on_first_run(db, capsys):
     assert main(["--database", db, "score", THIEF, "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert set(doc) >= {"address", "chain", "final_score", "tests", "transfers_analysed", "data_source"}
+    assert set(doc) >= {"address", "chain", "risk", "final_score", "tests", "transfers_analysed", "data_source"}
+    assert doc["risk"]["rating"] == "high" and doc["final_score"] == 23.67  # the weighted mean, as the API always gave
+    assert [r["rule"] for r in doc["risk"]["rules"]] == ["sanctioned_counterparty", "pass_through_chain", "burst"]
+    assert all(set(r) == {"rule", "rating", "evidence", "explanation"} for r in doc["risk"]["rules"])
     assert set(doc["tests"]) == {"value", "transfers", "hiding", "relation"}
     for test in doc["tests"].values():
         assert set(test) == {"score", "evidence", "explanation", "parameters"}
@@ -38,7 +41,11 @@ def test_score_flags_change_the_parameters(db, capsys):
 def test_text_report(db, capsys):
     assert main(["--database", db, "score", THIEF]) == 0
     out = capsys.readouterr().out
-    assert "Danger score" in out and "[hiding]" in out and demo.GARANTEX in out
+    lines = out.splitlines()
+    assert lines[1].startswith("Risk: HIGH") and lines[2].startswith("  [high] sanctioned_counterparty:")
+    assert "GARANTEX EUROPE OU" in lines[2]
+    assert "Anomaly score: 23.7 / 100 (low; bands severe >= 75, high >= 50, elevated >= 25)" in out
+    assert "[hiding]" in out and demo.GARANTEX in out and "adds " in out
 
 
 @pytest.mark.parametrize(
@@ -78,8 +85,10 @@ def test_sanctions_list_makes_a_listed_address_score_100(db, capsys, shared_data
     )
     assert "listed addresses read" in capsys.readouterr().out
     assert main(["--database", db, "score", listed, "--json"]) == 0
-    relation = json.loads(capsys.readouterr().out)["tests"]["relation"]
+    doc = json.loads(capsys.readouterr().out)
+    relation = doc["tests"]["relation"]
     assert relation["score"] == 100.0 and relation["evidence"]["listed"] is True
+    assert doc["risk"]["rating"] == "severe" and doc["risk"]["rules"][0]["rule"] == "listed"
 
 
 def test_python_dash_m_entry_point(db):

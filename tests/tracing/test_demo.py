@@ -68,18 +68,6 @@ def test_the_thief_report_names_mules_and_origin(demo_store, world):
     assert direct == {demo.GARANTEX, demo.RUSICH}
 
 
-def test_the_thief_findings_name_what_the_low_score_hides(demo_store, world):
-    from tracing.summaries import findings
-
-    report = score_address(demo_store, world.cast["thief"])
-    assert report.final_score < 25  # a weighted share of transfers: most of the thief's are ordinary
-    notes = findings(report.to_dict())
-    assert notes[0] == "Dealt directly with 2 listed address(es): GARANTEX EUROPE OU, Task Force Rusich."
-    assert "5 pass-through chain(s) through 15 intermediary account(s)" in notes[1]
-    assert notes[2].startswith("Largest burst: 40 incoming transfers")
-    assert findings(score_address(demo_store, world.cast["wallet_12"]).to_dict()) == []
-
-
 def test_a_mule_is_traced_back_to_the_thief(demo_store, world):
     report = score_address(demo_store, world.cast["mule_2_2"]).to_dict()
     chain = report["tests"]["hiding"]["evidence"]["chains"][0]

@@ -2,25 +2,32 @@
 
 from datetime import UTC, datetime
 
-from tracing.summaries import findings
+from tracing.scoring import SCORE_BANDS, contributions, score_band
 
 __all__ = ["render_report"]
 
 
 def render_report(report: dict) -> str:
     """A readable text version of a score document (what ``score`` prints without --json)."""
+    risk = report["risk"]
+    coefficients = {name: report["parameters"][f"{name}_coefficient"] for name in report["tests"]}
+    added = contributions({name: t["score"] for name, t in report["tests"].items()}, coefficients)
     lines = [
         f"{report['address']} ({report['chain']})",
-        f"Danger score: {report['final_score']:.1f} / 100  -  {report['transfers_analysed']} transfers analysed "
+        f"Risk: {risk['rating'].upper()}  -  {report['transfers_analysed']} transfers analysed "
         f"from {report['data_source']}",
+        *(f"  [{r['rating']}] {r['rule']}: {r['explanation']}" for r in risk["rules"]),
+        *([] if risk["rules"] else ["  no severity rule fired"]),
+        "",
+        f"Anomaly score: {report['final_score']:.1f} / 100 ({score_band(report['final_score'])}; bands "
+        + ", ".join(f"{name} >= {floor:g}" for floor, name in SCORE_BANDS[:-1])
+        + ")",
+        "  the weighted mean of the four tests: sum(score x weight) / sum(weights); it measures how unusual the "
+        "transfers are, not how dangerous the address is",
         "",
     ]
-    notes = findings(report)
-    if notes:
-        lines += ["Findings:", *(f"  * {note}" for note in notes), ""]
-    coefficients = {name: report["parameters"][f"{name}_coefficient"] for name in report["tests"]}
     for name, test in report["tests"].items():
-        lines.append(f"[{name}] {test['score']:.1f}  (weight {coefficients[name]})")
+        lines.append(f"[{name}] {test['score']:.1f}  (weight {coefficients[name]}, adds {added[name]:.1f})")
         lines.append(f"    {test['explanation']}")
         lines += [f"    - {item}" for item in _evidence_lines(name, test["evidence"])]
     return "\n".join(lines)

@@ -1,7 +1,9 @@
-"""The scoring engine: four anomaly tests and the weighted danger score.
+"""The scoring engine: four anomaly tests, the weighted danger score and the risk rating.
 
 :func:`score_tables` is the pure entry point (tables in, :class:`ScoreReport`
-out); :mod:`tracing.investigate` gathers the tables from the store.
+out); :mod:`tracing.investigate` gathers the tables from the store. The danger
+score is the original system's weighted mean (kept exactly for its clients); the
+risk rating (:mod:`tracing.scoring.risk`) is what an investigator reads first.
 """
 
 from dataclasses import dataclass
@@ -14,28 +16,66 @@ from tracing.scoring.frequency import frequent_transfers
 from tracing.scoring.hiding import hiding_through_intermediaries
 from tracing.scoring.relation import relation_to_listed
 from tracing.scoring.result import TestResult
+from tracing.scoring.risk import RiskInputs, RiskRating, rate
 from tracing.scoring.values import unusual_values, zscores
 
-__all__ = ["ScoreReport", "TestResult", "danger_score", "score_tables", "zscores"]
+__all__ = [
+    "SCORE_BANDS",
+    "RiskRating",
+    "ScoreReport",
+    "TestResult",
+    "contributions",
+    "danger_score",
+    "score_band",
+    "score_tables",
+    "zscores",
+]
 
 TEST_NAMES = ("value", "transfers", "hiding", "relation")
 
 
+SCORE_BANDS = ((75.0, "severe"), (50.0, "high"), (25.0, "elevated"), (0.0, "low"))
+"""Bands of the danger (anomaly) score: the lower edge of each, highest first."""
+
+
+def score_band(score: float) -> str:
+    """The band of a 0-100 danger score.
+
+    >>> score_band(23.7), score_band(25.0)
+    ('low', 'elevated')
+    """
+    return next(name for floor, name in SCORE_BANDS if score >= floor)
+
+
+def _weight_total(scores: dict[str, float], coefficients: dict[str, float]) -> float:
+    total = sum(coefficients[name] for name in scores)
+    if total <= 0:
+        raise BadParameters("coefficients", "at least one of the four coefficients must be above 0")
+    return total
+
+
+def contributions(scores: dict[str, float], coefficients: dict[str, float]) -> dict[str, float]:
+    """What each test adds to the danger score: ``score * coefficient / sum of coefficients``.
+
+    >>> contributions({"value": 100, "transfers": 0}, {"value": 1, "transfers": 3})
+    {'value': 25.0, 'transfers': 0.0}
+    """
+    total = _weight_total(scores, coefficients)
+    return {name: scores[name] * coefficients[name] / total for name in scores}
+
+
 def danger_score(scores: dict[str, float], coefficients: dict[str, float]) -> float:
-    """Weighted mean of the test scores.
+    """Weighted mean of the test scores (the sum of their :func:`contributions`, up to rounding).
 
     >>> danger_score({"value": 100, "transfers": 0}, {"value": 1, "transfers": 3})
     25.0
     """
-    total = sum(coefficients[name] for name in scores)
-    if total <= 0:
-        raise BadParameters("coefficients", "at least one of the four coefficients must be above 0")
-    return sum(scores[name] * coefficients[name] for name in scores) / total
+    return sum(scores[name] * coefficients[name] for name in scores) / _weight_total(scores, coefficients)
 
 
 @dataclass(frozen=True)
 class ScoreReport:
-    """The danger score of one address with every test behind it."""
+    """The risk rating and the danger score of one address, with every test behind them."""
 
     address: str
     table: TransferTable
@@ -43,12 +83,18 @@ class ScoreReport:
     tests: dict[str, TestResult]
     final_score: float
     data_source: str
+    risk: RiskRating
+
+    def contributions(self) -> dict[str, float]:
+        """What each test adds to ``final_score`` under the report's coefficients."""
+        return contributions({k: t.score for k, t in self.tests.items()}, self.params.coefficients)
 
     def to_dict(self) -> dict:
         """The JSON document shared by the CLI (--json), the REST API and the reports."""
         return {
             "address": display_address(self.table.chain, self.address),
             "chain": self.table.chain.value,
+            "risk": self.risk.to_dict(),
             "final_score": round(self.final_score, 2),
             "tests": {name: test.to_dict() for name, test in self.tests.items()},
             "transfers_analysed": len(self.table),
@@ -90,4 +136,5 @@ def score_tables(
         "relation": relation_to_listed(own, address, labels, params, second_hop=second_hop),
     }
     final = danger_score({k: t.score for k, t in tests.items()}, params.coefficients)
-    return ScoreReport(address, own, params, tests, final, data_source)
+    risk = rate(RiskInputs(address, own, tests, labels))
+    return ScoreReport(address, own, params, tests, final, data_source, risk)
