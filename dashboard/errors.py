@@ -2,7 +2,14 @@
 
 import dash_bootstrap_components as dbc
 
-from tracing.errors import AddressNotFound, BadParameters, InvalidAddress, SourceUnavailable, TracingError
+from tracing.errors import (
+    AddressNotFound,
+    BadParameters,
+    InvalidAddress,
+    RateLimited,
+    SourceUnavailable,
+    TracingError,
+)
 
 __all__ = ["error_alert", "error_body", "http_status"]
 
@@ -10,10 +17,11 @@ _STATUS = (
     (BadParameters, 400),
     (InvalidAddress, 400),
     (AddressNotFound, 404),
-    (SourceUnavailable, 502),
+    (RateLimited, 429),
+    (SourceUnavailable, 503),
     (TracingError, 400),
 )
-_ALERT_COLOUR = {400: "warning", 404: "info", 502: "danger"}
+_ALERT_COLOUR = {400: "warning", 404: "info", 429: "warning", 503: "danger"}
 
 
 def http_status(err: TracingError) -> int:
@@ -26,6 +34,8 @@ def error_body(err: TracingError) -> dict:
     body = {"error": type(err).__name__, "message": str(err)}
     if isinstance(err, BadParameters):
         body.update(field=err.field, reason=err.reason)
+    elif isinstance(err, RateLimited) and err.retry_after is not None:
+        body.update(retry_after=err.retry_after)
     elif isinstance(err, InvalidAddress):
         body.update(field="address", reason=str(err))
     return body

@@ -113,7 +113,8 @@ def openapi_document() -> dict:
                         "400": _answer("a field is missing or invalid: `field` names it, `reason` says why"),
                         "401": _answer("not logged in and no valid bearer token"),
                         "404": _answer("no transfers are known for the address"),
-                        "502": _answer("an upstream data source failed"),
+                        "429": _answer("a chain API is rate-limiting this tool; `retry_after` in seconds when known"),
+                        "503": _answer("a chain API failed, timed out, answered garbage or lacks its key"),
                     },
                 }
             }

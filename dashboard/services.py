@@ -17,7 +17,8 @@ import flask
 import numpy as np
 
 from tracing.accounts import Accounts
-from tracing.investigate import GATHERING, gather
+from tracing.flow import Trace, TraceParameters
+from tracing.investigate import GATHERING, gather, trace_stored
 from tracing.labels import LabelIndex
 from tracing.model import Chain, normalize_address
 from tracing.params import Parameters
@@ -80,7 +81,7 @@ class _RecentCache:
 
 @dataclass
 class Services:
-    """The store, the accounts, and small time-bounded caches of neighbourhoods and investigations."""
+    """The store, the accounts, and small time-bounded caches of neighbourhoods, investigations and traces."""
 
     store: Store
     cache_size: int = 16
@@ -89,16 +90,28 @@ class Services:
     accounts: Accounts = field(init=False)
     _neighbourhoods: _RecentCache = field(init=False, repr=False)
     _investigations: _RecentCache = field(init=False, repr=False)
+    _traces: _RecentCache = field(init=False, repr=False)
 
     def __post_init__(self):
         self.accounts = Accounts(self.store)
         self._neighbourhoods = _RecentCache(self.cache_size, self.cache_seconds, self.cache_transfers)
         self._investigations = _RecentCache(self.cache_size, self.cache_seconds, self.cache_transfers)
+        self._traces = _RecentCache(self.cache_size, self.cache_seconds, self.cache_transfers)
 
     def forget(self) -> None:
-        """Forget cached neighbourhoods and investigations (after the store changed)."""
+        """Forget cached neighbourhoods, investigations and traces (after the store changed)."""
         self._neighbourhoods.clear()
         self._investigations.clear()
+        self._traces.clear()
+
+    def trace(self, chain: Chain | str | None, address: str, params: TraceParameters) -> Trace:
+        """Trace funds from ``address`` through what the store holds, reusing a recent trace of the same inputs."""
+        chain, address = normalize_address(address, chain)
+        found = self._traces.get((chain, address, params))
+        if found is None:
+            found = trace_stored(self.store, address, params, chain=chain)
+            self._traces.put((chain, address, params), found, len(found.edges) + len(found.addresses))
+        return found
 
     def investigate(self, chain: Chain | str | None, address: str, params: Parameters) -> Investigation:
         """Validate and score ``address``, reusing a recent result for the same inputs.

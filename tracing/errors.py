@@ -14,6 +14,7 @@ __all__ = [
     "RateLimited",
     "ShareLinkGone",
     "ShareLinkInvalid",
+    "SourceNotConfigured",
     "SourceUnavailable",
     "TracingError",
 ]
@@ -53,7 +54,15 @@ class SourceUnavailable(TracingError):
 
 
 class RateLimited(SourceUnavailable):
-    """An upstream data source refused because of its rate limit."""
+    """An upstream data source refused because of its rate limit; ``retry_after`` seconds, when it said."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class SourceNotConfigured(SourceUnavailable):
+    """A source needs a key (or URL) that is not set; the message names the variable to set."""
 
 
 class CaseNotFound(TracingError, LookupError):

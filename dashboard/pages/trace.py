@@ -3,12 +3,8 @@
 Everything follows from the URL (``/trace/<chain>/<address>?<trace parameters>&expanded=..&focus=..``):
 the filters, "expand" and "highlight" only change the URL, so a copied link shows
 the same graph. Traces are computed by the engine (:mod:`tracing.flow`) and kept a
-few minutes in the app's extensions, so clicking around does not trace again.
+few minutes by :class:`~dashboard.services.Services`, so clicking around does not trace again.
 """
-
-import threading
-import time
-from collections import OrderedDict
 
 import dash
 import dash_bootstrap_components as dbc
@@ -30,7 +26,7 @@ from dashboard.roles import requires
 from dashboard.services import services
 from dashboard.urls import address_path, trace_path
 from tracing.errors import BadParameters, TracingError
-from tracing.flow import FORMATS, Trace, TraceParameters, display_graph, trace_bytes, trace_stored
+from tracing.flow import FORMATS, Trace, TraceParameters, display_graph, trace_bytes
 from tracing.flow.cyto import STYLESHEET, cytoscape_elements, path_to
 from tracing.flow.graph import MORE
 
@@ -39,8 +35,6 @@ dash.register_page(
 )
 
 FILTERS = {"type": ids.TRACE_FILTER, "name": ALL}
-CACHE = "tracing-flow-traces"
-CACHE_SIZE, CACHE_SECONDS = 8, 300.0
 
 
 def _request(chain: str, address: str, query: dict) -> tuple[dict, dict, dict]:
@@ -62,21 +56,8 @@ def _request(chain: str, address: str, query: dict) -> tuple[dict, dict, dict]:
 
 
 def _trace_of(request: dict) -> Trace:
-    """The trace the request asks for, from the app's short-lived cache or the store."""
-    app = flask.current_app
-    cache = app.extensions.setdefault(CACHE, {"lock": threading.Lock(), "items": OrderedDict()})
-    params = TraceParameters(**request["params"])
-    key, now = (request["chain"], request["address"], params), time.monotonic()
-    with cache["lock"]:
-        hit = cache["items"].get(key)
-        if hit and now - hit[0] < CACHE_SECONDS:
-            return hit[1]
-    found = trace_stored(services().store, request["address"], params, chain=request["chain"])
-    with cache["lock"]:
-        cache["items"][key] = (now, found)
-        while len(cache["items"]) > CACHE_SIZE:
-            cache["items"].popitem(last=False)
-    return found
+    """The trace the request asks for (recent ones are cached by the services)."""
+    return services().trace(request["chain"], request["address"], TraceParameters(**request["params"]))
 
 
 def _card(title: str, body, **kwargs) -> dbc.Card:

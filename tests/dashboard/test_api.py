@@ -6,7 +6,7 @@ import pytest
 from dashboard_helpers import THIEF
 
 from tracing.cli import main as cli_main
-from tracing.errors import SourceUnavailable
+from tracing.errors import RateLimited, SourceUnavailable
 from tracing.model import Chain
 from tracing.params import FIELDS
 from tracing.sources.demo import demo_address
@@ -79,14 +79,21 @@ def test_unknown_address_answers_404(logged_in):
     assert "no transfers are stored" in answer.get_json()["message"]
 
 
-def test_failing_source_answers_502(logged_in, services, monkeypatch):
+@pytest.mark.parametrize(
+    ("error", "status", "body"),
+    [
+        (SourceUnavailable("TronGrid timed out after 10 s"), 503, {}),
+        (RateLimited("TronGrid is rate-limiting this tool", 7.0), 429, {"retry_after": 7.0}),
+    ],
+)
+def test_failing_source_answers_503_and_a_rate_limit_429(logged_in, services, monkeypatch, error, status, body):
     def fail(*_args, **_kwargs):
-        raise SourceUnavailable("TronGrid timed out after 10 s")
+        raise error
 
     monkeypatch.setattr(services, "investigate", fail)
     answer = logged_in.post("/api/score", json={"address": THIEF})
-    assert answer.status_code == 502
-    assert answer.get_json() == {"error": "SourceUnavailable", "message": "TronGrid timed out after 10 s"}
+    assert answer.status_code == status
+    assert answer.get_json() == {"error": type(error).__name__, "message": str(error), **body}
 
 
 def test_bearer_token_authenticates_until_revoked(client, services, user):
@@ -114,7 +121,7 @@ def test_openapi_document_describes_every_field(logged_in):
     request = document["components"]["schemas"]["ScoreRequest"]
     assert set(request["properties"]) == {"address", "chain", *FIELDS}
     assert request["required"] == ["address"]
-    assert {"200", "400", "401", "404", "502"} <= set(document["paths"]["/api/score"]["post"]["responses"])
+    assert {"200", "400", "401", "404", "429", "503"} <= set(document["paths"]["/api/score"]["post"]["responses"])
     score = document["components"]["schemas"]["Score"]
     assert {"risk", "final_score"} <= set(score["required"])
     assert document["components"]["schemas"]["Risk"]["properties"]["rating"]["enum"] == [

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from tracing.cli import command
 from tracing.errors import BadParameters, NoFlowPath
 from tracing.flow import DIRECTIONS, FORMATS, MODELS, Trace, TraceParameters, export_trace, flow_paths
-from tracing.flow.gather import gather, trace_stored
+from tracing.investigate import gather_flow, trace_stored
 from tracing.model import normalize_address
 from tracing.sources import demo
 from tracing.store import Store
@@ -84,7 +84,7 @@ def cmd_path(args: argparse.Namespace, store: Store) -> int:
     if args.limit < 1:
         raise BadParameters("limit", f"must be 1 or more, got {args.limit}")
     demo.ensure_demo(store)
-    table = gather(store, chain, source, params, labels=store.label_index(chain))
+    table = gather_flow(store, chain, source, params, labels=store.label_index(chain))
     if table.code_of(target) < 0:
         print(f"error: no stored flow from {source} reaches {target} within {params.hops} hops", file=sys.stderr)
         return 1

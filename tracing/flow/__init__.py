@@ -1,12 +1,12 @@
 """Fund-flow tracing: time-respecting multi-hop traces, taint models, exits, paths and exports.
 
 Where did the stolen money go, how much of it, and where can it still be frozen.
-:func:`trace` follows funds through a :class:`~tracing.model.TransferTable`;
-:func:`trace_stored` first gathers what the store holds around the source, hop by hop.
+:func:`trace` follows funds through a :class:`~tracing.model.TransferTable`. The package
+never reads the store: :func:`tracing.investigate.trace_stored` gathers what the store
+holds around the source, then traces it here.
 """
 
 from tracing.flow.export import FORMATS, export_trace, trace_bytes, trace_csv
-from tracing.flow.gather import gather, trace_stored
 from tracing.flow.graph import display_graph, more_node, trace_graph, transfer_graph
 from tracing.flow.index import FlowIndex
 from tracing.flow.params import DIRECTIONS, MODELS, TraceParameters
@@ -26,13 +26,11 @@ __all__ = [
     "display_graph",
     "export_trace",
     "flow_paths",
-    "gather",
     "more_node",
     "trace",
     "trace_bytes",
     "trace_csv",
     "trace_graph",
     "trace_index",
-    "trace_stored",
     "transfer_graph",
 ]

@@ -2,7 +2,8 @@
 
 import pytest
 
-from tracing.flow import TraceParameters, trace, trace_stored
+from tracing.flow import TraceParameters, trace
+from tracing.investigate import trace_stored
 from tracing.sources import demo
 from tracing.store import Store
 

@@ -15,10 +15,12 @@ from tracing.labels import EXIT_CATEGORIES, LabelIndex
 from tracing.model import Chain, TransferTable, normalize_address
 from tracing.store import Store
 
-__all__ = ["gather", "trace_stored"]
+__all__ = ["gather_flow", "trace_stored"]
 
 
-def gather(store: Store, chain: Chain, source: str, params: TraceParameters, *, labels: LabelIndex) -> TransferTable:
+def gather_flow(
+    store: Store, chain: Chain, source: str, params: TraceParameters, *, labels: LabelIndex
+) -> TransferTable:
     """Every stored transfer of the addresses within ``params.hops - 1`` hops of ``source``.
 
     Forward, a frontier's receivers (of transfers from ``since`` on) are the next
@@ -78,7 +80,7 @@ def trace_stored(
     params = params or TraceParameters()
     chain, address = normalize_address(address, chain)
     labels = labels if labels is not None else store.label_index(chain)
-    table = gather(store, chain, address, params, labels=labels)
+    table = gather_flow(store, chain, address, params, labels=labels)
     if not len(table):
         raise AddressNotFound(
             f"no transfers are stored for {chain.value} address {address}; import or fetch its transfers first"

@@ -1,4 +1,4 @@
-"""Investigations on the store: gather an address's neighbourhood, then score it.
+"""Scoring from the store: gather an address's neighbourhood, then score it.
 
 This is the one place that turns "an address" into the tables the pure scoring
 engine needs. Each hop of the neighbourhood is one batched query, never one per
