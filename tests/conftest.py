@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tracing.settings import Settings
+from tracing.sources.simulated import StubServer
 from tracing.store import Store
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -26,6 +28,33 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real data folder {SHARED_DATA} is absent")
     return SHARED_DATA
+
+
+@pytest.fixture
+def stub():
+    """A local HTTP server playing a chain API (see :mod:`tracing.sources.simulated`)."""
+    server = StubServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def settings(stub) -> Settings:
+    """Every provider pointed at ``stub``; short timeouts and backoff, pacing out of the way."""
+    return Settings(
+        trongrid_url=stub.url,
+        etherscan_url=stub.url + "/v2/api",
+        etherscan_api_key="TESTKEY",
+        esplora_url=stub.url + "/api",
+        solana_rpc_url=stub.url + "/rpc",
+        chainalysis_url=stub.url + "/chainalysis",
+        http_connect_timeout=1.0,
+        http_read_timeout=0.5,
+        http_retries=2,
+        http_backoff=0.01,
+        http_max_wait=5.0,
+        http_rate=1000.0,
+    )
 
 
 @pytest.fixture
