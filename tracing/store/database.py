@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from tracing.labels import Label, LabelIndex
 from tracing.model import Chain, TransferTable
 from tracing.model.transfer import Asset
+from tracing.store.engine import make_engine
 from tracing.store.schema import labels, transfers
 
 __all__ = ["DEFAULT_URL", "Store", "database_url"]
@@ -68,7 +69,7 @@ class Store:
             Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         if self.url.startswith("postgresql://"):
             self.url = self.url.replace("postgresql://", "postgresql+psycopg://", 1)
-        self.engine = sa.create_engine(self.url, future=True)
+        self.engine = make_engine(self.url)
         self.migrate()
 
     def migrate(self) -> None:

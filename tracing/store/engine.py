@@ -1,0 +1,44 @@
+"""The SQLAlchemy engine behind a Store: pooled connections checked before use, SQLite in WAL mode.
+
+- A database that stops answering raises :class:`~tracing.errors.StoreUnavailable`
+  (the web app answers 503 and an alert); connections are checked before use, so
+  the app recovers by itself when the database is back.
+- SQLite runs in WAL mode (readers never wait for a writer) with a busy timeout,
+  so an import does not make the web app fail with ``database is locked``.
+"""
+
+import sqlalchemy as sa
+
+from tracing.errors import StoreUnavailable
+
+__all__ = ["BUSY_TIMEOUT_SECONDS", "make_engine"]
+
+BUSY_TIMEOUT_SECONDS = 30.0
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: a crash loses no committed transaction
+    cursor.close()
+
+
+def _unavailable(context: sa.engine.ExceptionContext) -> None:
+    """Raise StoreUnavailable in place of a lost connection or a database that does not answer."""
+    original = context.original_exception
+    if context.is_disconnect or isinstance(context.sqlalchemy_exception, sa.exc.OperationalError):
+        reason = str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
+        raise StoreUnavailable(f"the database is not answering ({reason}); try again in a moment") from original
+
+
+def make_engine(url: str) -> sa.Engine:
+    """An engine for ``url`` with the settings above."""
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
+        if url != "sqlite:///:memory:":
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = sa.create_engine(url, pool_pre_ping=True, pool_recycle=3600)
+    sa.event.listen(engine, "handle_error", _unavailable)
+    return engine
