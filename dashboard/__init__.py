@@ -14,6 +14,8 @@ import flask
 from dashboard import api, auth, roles
 from dashboard.components.shell import shell
 from dashboard.config import load_config
+from dashboard.errors import init_error_answers
+from dashboard.limits import init_limits
 from dashboard.services import Services
 from tracing.sources import demo
 from tracing.store import Store
@@ -54,6 +56,8 @@ def create_app(config: Mapping | None = None) -> dash.Dash:
     created = services.accounts.ensure_admin(settings["ADMIN_PASSWORD"])
     if created and not settings["ADMIN_PASSWORD"]:
         _announce_admin(created)
+    init_limits(server)
+    init_error_answers(server)
     auth.init_auth(server)
     server.register_blueprint(api.blueprint)
     app = dash.Dash(

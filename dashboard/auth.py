@@ -7,6 +7,7 @@ store per user name and per client address, so throttling holds across workers.
 """
 
 import time
+from urllib.parse import urlsplit
 
 import flask
 import flask_login
@@ -14,6 +15,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from dashboard.errors import wants_json
 from dashboard.services import services
 from tracing.accounts import User
 
@@ -22,7 +24,6 @@ __all__ = ["WebUser", "blueprint", "init_auth"]
 blueprint = flask.Blueprint("auth", __name__, template_folder="templates")
 PUBLIC_ENDPOINTS = {"auth.login", "auth.logout"}
 PUBLIC_PREFIXES = ("/assets/",)  # the stylesheet of the login form
-JSON_PREFIXES = ("/api/", "/_")
 
 
 class WebUser(flask_login.UserMixin):
@@ -65,7 +66,7 @@ def _refuse_anonymous():
         return None
     if flask_login.current_user.is_authenticated:
         return None
-    if request.path.startswith(JSON_PREFIXES) or request.method != "GET":
+    if wants_json():
         body = {"error": "Unauthorized", "message": "log in, or send the header Authorization: Bearer <API token>"}
         return flask.jsonify(body), 401
     return flask.redirect(flask.url_for("auth.login", next=request.full_path.rstrip("?")))
@@ -98,8 +99,15 @@ def throttle_message(name: str, address: str) -> str | None:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never another host (open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only a path on this site, as a browser will read it: never another host (open redirect).
+
+    Browsers drop tabs and newlines inside a URL and read ``\\`` as ``/``, so
+    ``/\t/evil.example`` means ``//evil.example``: any control character refuses the target.
+    """
+    if not target or len(target) > 2000 or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return "/"
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target and not parts.netloc:
         return target
     return "/"
 

@@ -28,6 +28,7 @@ DEFAULTS = {
     "LOGIN_MAX_FAILURES_PER_USER": 5,
     "LOGIN_MAX_FAILURES_PER_IP": 20,
     "WTF_CSRF_ENABLED": True,
+    "MAX_CONTENT_LENGTH": 16 * 2**20,  # bytes of a request body: larger ones answer 413
 }
 _FROM_ENV = ("DATABASE_URL", "SECRET_KEY", "ADMIN_PASSWORD", "SESSION_COOKIE_SECURE")
 _TRUE = ("1", "true", "yes", "on")

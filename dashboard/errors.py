@@ -1,6 +1,8 @@
 """Engine errors to HTTP statuses and JSON bodies (the API) and to alerts (the pages): one place each."""
 
 import dash_bootstrap_components as dbc
+import flask
+from werkzeug.exceptions import HTTPException
 
 from tracing.errors import (
     AddressNotFound,
@@ -8,10 +10,13 @@ from tracing.errors import (
     InvalidAddress,
     RateLimited,
     SourceUnavailable,
+    StoreUnavailable,
     TracingError,
 )
 
-__all__ = ["error_alert", "error_body", "http_status"]
+__all__ = ["JSON_PREFIXES", "error_alert", "error_body", "http_status", "init_error_answers", "wants_json"]
+
+JSON_PREFIXES = ("/api/", "/_")  # the API and Dash's own routes answer JSON
 
 _STATUS = (
     (BadParameters, 400),
@@ -19,6 +24,7 @@ _STATUS = (
     (AddressNotFound, 404),
     (RateLimited, 429),
     (SourceUnavailable, 503),
+    (StoreUnavailable, 503),
     (TracingError, 400),
 )
 _ALERT_COLOUR = {400: "warning", 404: "info", 429: "warning", 503: "danger"}
@@ -44,3 +50,33 @@ def error_body(err: TracingError) -> dict:
 def error_alert(err: TracingError) -> dbc.Alert:
     """A visible alert with the engine's message (Dash escapes the text)."""
     return dbc.Alert(str(err), color=_ALERT_COLOUR[http_status(err)], className="mb-3", id="error-alert")
+
+
+def wants_json() -> bool:
+    """Whether the current request is answered in JSON (the API, Dash's routes, any non-GET)."""
+    return flask.request.path.startswith(JSON_PREFIXES) or flask.request.method != "GET"
+
+
+def _answer(status: int, body: dict):
+    if wants_json():
+        return flask.jsonify(body), status
+    return flask.render_template("refused.html", message=body["message"]), status
+
+
+def init_error_answers(server: flask.Flask) -> None:
+    """Answer every error a user can cause in the shape the README promises, never a traceback.
+
+    The API and Dash's routes (``/api/``, ``/_``) answer JSON ``{"error", "message"}``;
+    pages answer a short page with the message. Engine errors keep their status
+    (:func:`http_status`): a database that does not answer is a 503.
+    """
+
+    @server.errorhandler(HTTPException)
+    def _http_error(err: HTTPException):
+        if err.code is None or err.code < 400:
+            return err
+        return _answer(err.code, {"error": err.name.replace(" ", ""), "message": err.description})
+
+    @server.errorhandler(TracingError)
+    def _engine_error(err: TracingError):
+        return _answer(http_status(err), error_body(err))

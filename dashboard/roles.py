@@ -26,6 +26,8 @@ import flask
 import flask_login
 from dash import _pages, html
 
+from dashboard.errors import wants_json
+
 __all__ = ["DEFAULT_ROLE", "RANK", "init_roles", "may", "required_role", "requires"]
 
 RANK = {"viewer": 1, "investigator": 2, "admin": 3}
@@ -126,7 +128,7 @@ def init_roles(app: dash.Dash) -> None:
         if needed is None or not user.is_authenticated or may(user.role, needed):
             return None  # anonymous requests were refused already by dashboard.auth
         message = _refusal(needed, user.role)
-        if flask.request.path.startswith(("/api/", "/_")) or flask.request.method != "GET":
+        if wants_json():
             return flask.jsonify({"error": "Forbidden", "message": message}), 403
         return flask.render_template("refused.html", message=message), 403
 

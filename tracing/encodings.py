@@ -21,6 +21,7 @@ __all__ = [
 
 B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _B58_INDEX = {c: i for i, c in enumerate(B58_ALPHABET)}
+B58_MAX_LENGTH = 128  # 93 bytes: every address and key this product reads is shorter
 
 
 def b58encode(data: bytes) -> str:
@@ -35,7 +36,12 @@ def b58encode(data: bytes) -> str:
 
 
 def b58decode(text: str) -> bytes:
-    """Decode base58; raise ValueError on a character outside the alphabet."""
+    """Decode base58; raise ValueError on a character outside the alphabet or text over 128 characters.
+
+    Decoding is quadratic in the length, so the bound comes first.
+    """
+    if len(text) > B58_MAX_LENGTH:
+        raise ValueError(f"longer than {B58_MAX_LENGTH} base58 characters")
     n = 0
     for c in text:
         try:

@@ -16,6 +16,7 @@ __all__ = [
     "ShareLinkInvalid",
     "SourceNotConfigured",
     "SourceUnavailable",
+    "StoreUnavailable",
     "TracingError",
 ]
 
@@ -51,6 +52,10 @@ class ImportFormatError(TracingError, ValueError):
 
 class SourceUnavailable(TracingError):
     """An upstream data source failed, timed out, or answered garbage."""
+
+
+class StoreUnavailable(TracingError):
+    """The database does not answer (down, unreachable, or busy for too long); retrying later may work."""
 
 
 class RateLimited(SourceUnavailable):

@@ -20,6 +20,9 @@ from tracing.errors import BadParameters
 
 __all__ = ["COEFFICIENTS", "FIELDS", "VALUE_METHODS", "Parameters"]
 
+MAX_SECONDS = 10**10  # about 317 years: any span between two timestamps, far below 2^63
+MAX_MAGNITUDE = 1e9  # thresholds and coefficients: a weighted sum of scores can never overflow
+MAX_TEXT = 100  # characters of a number or a name given as text: parsed only when shorter
 COEFFICIENTS = ("value_coefficient", "transfers_coefficient", "hiding_coefficient", "relation_coefficient")
 VALUE_METHODS = ("zscore", "robust")
 
@@ -62,11 +65,11 @@ class ParameterSet:
 
 def finite_number(name: str, value) -> float:
     """``value`` as a finite float, or :class:`BadParameters` naming ``name``."""
-    if isinstance(value, bool):
-        raise BadParameters(name, f"must be a number, got {value!r}")
+    if isinstance(value, bool) or (isinstance(value, str) and len(value) > MAX_TEXT):
+        raise BadParameters(name, f"must be a number, got {str(value)[:MAX_TEXT]!r}")
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise BadParameters(name, f"must be a number, got {value!r}") from None
     if not math.isfinite(number):
         raise BadParameters(name, f"must be a finite number, got {value!r}")
@@ -107,13 +110,19 @@ class Parameters(ParameterSet):
     def __post_init__(self):
         for f in fields(self):
             object.__setattr__(self, f.name, _coerce(f.name, f.type, getattr(self, f.name)))
+        for name in ("minimum_threshold", "maximum_threshold", *COEFFICIENTS):
+            if abs(getattr(self, name)) > MAX_MAGNITUDE:
+                raise BadParameters(name, f"must be between {-MAX_MAGNITUDE:g} and {MAX_MAGNITUDE:g}")
         if self.minimum_threshold >= self.maximum_threshold:
             raise BadParameters(
                 "minimum_threshold",
                 f"must be below maximum_threshold ({self.minimum_threshold} >= {self.maximum_threshold})",
             )
-        if self.time_difference <= 0:
-            raise BadParameters("time_difference", f"must be a positive number of seconds, got {self.time_difference}")
+        if not 0 < self.time_difference <= MAX_SECONDS:
+            raise BadParameters(
+                "time_difference",
+                f"must be a positive number of seconds up to {MAX_SECONDS:g}, got {self.time_difference:g}",
+            )
         for name in COEFFICIENTS:
             if getattr(self, name) < 0:
                 raise BadParameters(name, f"must be a finite number >= 0, got {getattr(self, name):g}")
@@ -135,8 +144,8 @@ class Parameters(ParameterSet):
 def _coerce(name: str, kind, value):
     kind = {"float": float, "int": int, "str": str}.get(kind, kind)
     if kind is str:
-        if not isinstance(value, str):
-            raise BadParameters(name, f"must be text, got {value!r}")
+        if not isinstance(value, str) or len(value) > MAX_TEXT:
+            raise BadParameters(name, f"must be a short text, got {str(value)[:MAX_TEXT]!r}")
         return value.strip().lower()
     number = finite_number(name, value)
     if kind is int:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from tracing.errors import BadParameters
+from tracing.model.transfer import MAX_TIMESTAMP
 from tracing.params import ParameterSet, finite_number
 
 __all__ = ["DIRECTIONS", "MAX_HOPS", "MODELS", "TraceParameters", "parse_time"]
@@ -100,11 +101,21 @@ class TraceParameters(ParameterSet):
 def parse_time(value, name: str = "time") -> int:
     """Unix seconds from an int, a numeric string or ISO 8601 text (UTC unless an offset is given).
 
+    Times before 1970 or after :data:`tracing.model.transfer.MAX_TIMESTAMP` are refused.
+
     >>> parse_time("2025-07-29"), parse_time(1753783200)
     (1753747200, 1753783200)
     """
-    if isinstance(value, bool):
-        raise BadParameters(name, f"must be a time, got {value!r}")
+    seconds = _seconds(value, name)
+    if not 0 <= seconds <= MAX_TIMESTAMP:
+        raise BadParameters(name, f"must be a time between 1970 and {MAX_TIMESTAMP} (unix seconds), got {seconds}")
+    return seconds
+
+
+def _seconds(value, name: str) -> int:
+    shown = str(value)[:40]
+    if isinstance(value, bool) or len(str(value)) > 40:
+        raise BadParameters(name, f"must be a time, got {shown!r}")
     if isinstance(value, int | float):
         if not math.isfinite(value) or value != int(value):
             raise BadParameters(name, f"must be whole unix seconds, got {value!r}")
@@ -115,7 +126,7 @@ def parse_time(value, name: str = "time") -> int:
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise BadParameters(name, f"must be unix seconds or an ISO 8601 date, got {value!r}") from None
+        raise BadParameters(name, f"must be unix seconds or an ISO 8601 date, got {shown!r}") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return int(moment.timestamp())

@@ -16,7 +16,9 @@ import re
 from tracing.encodings import b58check_decode, b58check_encode, b58decode, bech32_decode, eip55
 from tracing.errors import InvalidAddress
 
-__all__ = ["EXPECTED", "Chain", "detect_chain", "display_address", "normalize_address"]
+__all__ = ["EXPECTED", "MAX_ADDRESS_LENGTH", "Chain", "detect_chain", "display_address", "normalize_address"]
+
+MAX_ADDRESS_LENGTH = 100  # the longest address of any chain: bech32, 90 characters
 
 
 class Chain(enum.StrEnum):
@@ -36,7 +38,7 @@ class Chain(enum.StrEnum):
             return cls(key)
         except ValueError:
             names = ", ".join(c.value for c in cls)
-            raise InvalidAddress(f"unknown chain {text!r}; expected one of: {names}") from None
+            raise InvalidAddress(f"unknown chain {str(text)[:40]!r}; expected one of: {names}") from None
 
 
 _CHAIN_ALIASES = {"eth": "ethereum", "btc": "bitcoin", "trx": "tron", "sol": "solana"}
@@ -119,6 +121,18 @@ def _looks_like(text: str) -> Chain | None:
     return None
 
 
+def _bounded(text) -> str:
+    """``text`` stripped, refused before any decoding when no chain's address is that long (base58 is quadratic)."""
+    if not isinstance(text, str) and text is not None:
+        raise InvalidAddress(f"an address is text, not {type(text).__name__}")
+    text = (text or "").strip()
+    if len(text) > MAX_ADDRESS_LENGTH:
+        raise InvalidAddress(
+            f"{text[:24]!r}… has {len(text):,} characters; no address has more than {MAX_ADDRESS_LENGTH}"
+        )
+    return text
+
+
 def detect_chain(text: str) -> Chain:
     """Return the one chain whose address format ``text`` fits.
 
@@ -128,7 +142,7 @@ def detect_chain(text: str) -> Chain:
         When no chain accepts it (the message lists what each chain expects) or
         when several do.
     """
-    text = (text or "").strip()
+    text = _bounded(text)
     if not text:
         raise InvalidAddress("the address is empty; enter a TRON, Ethereum, Bitcoin or Solana address")
     found = _candidates(text)
@@ -155,7 +169,7 @@ def normalize_address(text: str, chain: "Chain | str | None" = None) -> tuple[Ch
     With ``chain`` given, the address must be valid there; otherwise the chain is
     detected from the format.
     """
-    text = (text or "").strip()
+    text = _bounded(text)
     if chain is None or chain == "":
         chain = detect_chain(text)
     chain = Chain.parse(chain)

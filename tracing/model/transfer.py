@@ -6,9 +6,12 @@ from decimal import Decimal
 
 from tracing.model.addresses import Chain
 
-__all__ = ["NATIVE", "Asset", "Transfer", "format_units", "parse_units"]
+__all__ = ["MAX_AMOUNT", "MAX_TIMESTAMP", "NATIVE", "Asset", "Transfer", "format_units", "parse_units"]
 
 NATIVE = "native"
+MAX_AMOUNT = 2**256 - 1  # base units: the largest token balance any chain can hold (78 digits)
+MAX_TIMESTAMP = 2**33 - 1  # unix seconds, year 2242: later times are typing errors, and stay far below 2^63
+MAX_NUMBER_TEXT = 100  # characters of a decimal number to parse
 
 
 @dataclass(frozen=True, order=True)
@@ -40,6 +43,8 @@ def parse_units(text: str, decimals: int) -> int:
     ValueError: '0.1' has more than 0 decimal places
     """
     cleaned = str(text).strip().replace(",", "").replace("_", "")
+    if len(cleaned) > MAX_NUMBER_TEXT:
+        raise ValueError(f"{cleaned[:20]!r}… is longer than {MAX_NUMBER_TEXT} characters")
     try:
         number = Decimal(cleaned)
     except ArithmeticError:
@@ -51,11 +56,18 @@ def parse_units(text: str, decimals: int) -> int:
     _sign, digits, exponent = number.as_tuple()  # exact: no context precision involved
     mantissa = int("".join(map(str, digits)) or "0")
     shift = exponent + decimals
-    if shift >= 0:
-        return mantissa * 10**shift
-    whole, rest = divmod(mantissa, 10**-shift)
+    if mantissa == 0:
+        return 0
+    # bound the exponent before computing 10**shift: '1e100000000' would take minutes
+    if len(digits) + shift > len(str(MAX_AMOUNT)):
+        raise ValueError(f"{text!r} is larger than any token amount (at most {len(str(MAX_AMOUNT))} digits)")
+    if -shift > len(digits):
+        raise ValueError(f"{text!r} has more than {decimals} decimal places")
+    whole, rest = (mantissa * 10**shift, 0) if shift >= 0 else divmod(mantissa, 10**-shift)
     if rest:
         raise ValueError(f"{text!r} has more than {decimals} decimal places")
+    if whole > MAX_AMOUNT:
+        raise ValueError(f"{text!r} is larger than any token amount (at most 2^256 - 1 base units)")
     return whole
 
 
