@@ -14,7 +14,7 @@ from tracing.errors import (
     TracingError,
 )
 
-__all__ = ["JSON_PREFIXES", "error_alert", "error_body", "http_status", "init_error_answers", "wants_json"]
+__all__ = ["JSON_PREFIXES", "error_alert", "error_body", "http_status", "init_error_answers", "message_page", "wants_json"]
 
 JSON_PREFIXES = ("/api/", "/_")  # the API and Dash's own routes answer JSON
 
@@ -60,7 +60,12 @@ def wants_json() -> bool:
 def _answer(status: int, body: dict):
     if wants_json():
         return flask.jsonify(body), status
-    return flask.render_template("refused.html", message=body["message"]), status
+    return message_page(body["message"]), status
+
+
+def message_page(message: str) -> str:
+    """A short page that says ``message`` (escaped): no context processors, so no store is read."""
+    return flask.current_app.jinja_env.get_template("refused.html").render(message=message)
 
 
 def init_error_answers(server: flask.Flask) -> None:

@@ -26,7 +26,7 @@ import flask
 import flask_login
 from dash import _pages, html
 
-from dashboard.errors import wants_json
+from dashboard.errors import message_page, wants_json
 
 __all__ = ["DEFAULT_ROLE", "RANK", "init_roles", "may", "required_role", "requires"]
 
@@ -130,6 +130,6 @@ def init_roles(app: dash.Dash) -> None:
         message = _refusal(needed, user.role)
         if wants_json():
             return flask.jsonify({"error": "Forbidden", "message": message}), 403
-        return flask.render_template("refused.html", message=message), 403
+        return message_page(message), 403
 
     app.server.before_request(enforce)

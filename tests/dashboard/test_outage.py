@@ -124,6 +124,6 @@ def test_a_page_callback_shows_an_outage_as_an_alert(app, services, monkeypatch)
     monkeypatch.setattr(services, "investigate", fail)
     request = {"chain": "tron", "address": THIEF, "params": {}}
     with app.server.test_request_context("/"):
-        alert = address.callback_address_results.__wrapped__(request)[0]
+        alert = address.callback_address_results(request)[0]
     assert alert.color == "danger"
     assert "database is not answering" in alert.children

@@ -14,6 +14,8 @@ from tracing.errors import StoreUnavailable
 __all__ = ["BUSY_TIMEOUT_SECONDS", "make_engine"]
 
 BUSY_TIMEOUT_SECONDS = 30.0
+# SQLite names every error OperationalError, a missing table too; only these mean "not available"
+_SQLITE_DOWN = ("database is locked", "unable to open database", "disk I/O error", "database or disk is full")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -27,7 +29,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 def _unavailable(context: sa.engine.ExceptionContext) -> None:
     """Raise StoreUnavailable in place of a lost connection or a database that does not answer."""
     original = context.original_exception
-    if context.is_disconnect or isinstance(context.sqlalchemy_exception, sa.exc.OperationalError):
+    if context.dialect is not None and context.dialect.name == "sqlite":
+        down = any(words in str(original) for words in _SQLITE_DOWN)
+    else:
+        down = isinstance(context.sqlalchemy_exception, sa.exc.OperationalError)
+    if context.is_disconnect or down:
         reason = str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
         raise StoreUnavailable(f"the database is not answering ({reason}); try again in a moment") from original
 
