@@ -14,7 +14,15 @@ from tracing.errors import (
     TracingError,
 )
 
-__all__ = ["JSON_PREFIXES", "error_alert", "error_body", "http_status", "init_error_answers", "message_page", "wants_json"]
+__all__ = [
+    "JSON_PREFIXES",
+    "error_alert",
+    "error_body",
+    "http_status",
+    "init_error_answers",
+    "message_page",
+    "wants_json",
+]
 
 JSON_PREFIXES = ("/api/", "/_")  # the API and Dash's own routes answer JSON
 
