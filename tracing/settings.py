@@ -20,7 +20,7 @@ from dotenv import load_dotenv
 
 from tracing.errors import BadParameters
 
-__all__ = ["Settings", "load_settings"]
+__all__ = ["Settings", "load_settings", "unix_seconds"]
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def _convert(variable: str, default, text: str):
                 raise ValueError
             return text.lower() in ("1", "true", "yes", "on")
         if isinstance(default, int) or (default is None and variable == "FETCH_SINCE"):
-            return _unix_seconds(text) if variable == "FETCH_SINCE" else int(text)
+            return unix_seconds(text, variable) if variable == "FETCH_SINCE" else int(text)
         if isinstance(default, float):
             return float(text)
     except ValueError:
@@ -96,11 +96,23 @@ def _convert(variable: str, default, text: str):
     return text.rstrip("/") if variable.endswith("_URL") else text
 
 
-def _unix_seconds(text: str) -> int:
-    """Unix seconds from digits or an ISO 8601 date (UTC unless an offset is given)."""
+def unix_seconds(text: str, field: str) -> int:
+    """Unix seconds from digits or an ISO 8601 date/time (UTC unless an offset is given).
+
+    >>> unix_seconds("2025-07-29", "since")
+    1753747200
+    >>> unix_seconds("yesterday", "since")
+    Traceback (most recent call last):
+    ...
+    tracing.errors.BadParameters: since: 'yesterday' is neither an ISO date (2025-07-29) nor Unix seconds
+    """
+    text = text.strip()
     if text.isdigit():
         return int(text)
-    when = datetime.fromisoformat(text)
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadParameters(field, f"{text!r} is neither an ISO date (2025-07-29) nor Unix seconds") from None
     return int((when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp())
 
 

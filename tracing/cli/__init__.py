@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dotenv import load_dotenv
 
 from tracing.cli.render import render_report
-from tracing.errors import AddressNotFound, TracingError
+from tracing.errors import AddressNotFound, SourceUnavailable, TracingError
 from tracing.investigate import score_address
 from tracing.labels import load_sanctions_file
 from tracing.params import FIELDS, Parameters
@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--source", help="name of the list (default: the file name)")
     users.add_parser(sub)
     trace.add_parser(sub)
+    fetch.add_parser(sub)
     return parser
 
 
@@ -114,7 +115,7 @@ def cmd_sanctions(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
-from tracing.cli import trace, users  # noqa: E402  (register their commands; import `command` from here)
+from tracing.cli import fetch, trace, users  # noqa: E402  (register their commands; import `command` from here)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -128,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         return COMMANDS[args.command](args, store)
-    except AddressNotFound as err:
+    except (AddressNotFound, SourceUnavailable) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     except (TracingError, ValueError) as err:

@@ -17,10 +17,10 @@ from tracing.scoring import ScoreReport, score_tables
 from tracing.scoring.hiding import pass_through_links
 from tracing.store import Store
 
-__all__ = ["GATHERING", "Neighbourhood", "gather", "pass_through_context", "score_address"]
+__all__ = ["GATHERING", "Neighbourhood", "gather", "identities", "pass_through_context", "score_address"]
 
 
-def _identity(table: TransferTable) -> np.ndarray:
+def identities(table: TransferTable) -> np.ndarray:
     """``tx_hash:index`` of each row: what makes a transfer the same transfer."""
     return np.char.add(np.char.add(table.tx_hash.astype(str), ":"), table.index.astype(str))
 
@@ -59,7 +59,7 @@ def pass_through_context(
         )
         if not len(extra):
             break
-        fresh = ~np.isin(_identity(extra), _identity(context))
+        fresh = ~np.isin(identities(extra), identities(context))
         context = TransferTable.concat([context, extra.take(fresh)]).sorted()
         links = pass_through_links(context, tolerance=params.hiding_tolerance, window=window)
         linked_new = (links.pred >= 0) | (links.succ >= 0)

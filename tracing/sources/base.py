@@ -6,13 +6,32 @@ limits, progress, cancelling and "only what is newer" live in
 :mod:`tracing.investigate.refresh`, once for every connector.
 """
 
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from tracing.model import Asset, Chain, TransferTable
+from tracing.errors import InvalidAddress, SourceUnavailable
+from tracing.model import Asset, Chain, TransferTable, normalize_address
 
-__all__ = ["Known", "Page", "PageColumns", "TransferSource"]
+__all__ = ["Garbage", "Known", "Page", "PageColumns", "TransferSource", "transfer_index"]
+
+
+def transfer_index(*parts) -> int:
+    """A stable position for a transfer inside its transaction when the API gives none.
+
+    Token transfers listed per address carry no log index, yet the same transfer
+    seen from its sender and from its receiver must be stored once: the index is
+    derived from what the transfer is (contract, sender, receiver, amount), never
+    from where it appeared. 0 stays free for the transaction's own native transfer.
+
+    >>> transfer_index("TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", "TA", "TB", 5) == transfer_index(
+    ...     "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", "TA", "TB", 5)
+    True
+    >>> 0 < transfer_index("x") < 2**31
+    True
+    """
+    return 1 + zlib.crc32("|".join(map(str, parts)).encode()) % (2**31 - 2)
 
 
 @dataclass(frozen=True)
@@ -85,3 +104,46 @@ class PageColumns:
     def table(self) -> TransferTable:
         """The rows as a table in time order."""
         return TransferTable.from_columns(self.chain, **self.columns).sorted()
+
+
+class Garbage:
+    """Checks on an API's answer: anything unexpected becomes one SourceUnavailable naming the provider."""
+
+    def __init__(self, title: str, chain: Chain):
+        self.title = title
+        self.chain = chain
+        self._addresses: dict[str, str] = {}
+
+    def fail(self, what: str) -> SourceUnavailable:
+        """The error for an answer that is not what the API documents."""
+        return SourceUnavailable(f"{self.title} answered something unexpected ({what}); nothing was stored")
+
+    def address(self, text) -> str:
+        """The canonical address (validated once per distinct text)."""
+        found = self._addresses.get(text)
+        if found is None:
+            try:
+                found = self._addresses[text] = normalize_address(str(text), self.chain)[1]
+            except InvalidAddress:
+                raise self.fail(f"an invalid {self.chain.value} address {str(text)[:60]!r}") from None
+        return found
+
+    def whole(self, value, what: str) -> int:
+        """A non-negative integer from a number or a string of digits."""
+        if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+            raise self.fail(f"{what} {str(value)[:40]!r} is not a whole number")
+        return int(value)
+
+    def hash(self, value, what: str = "transaction hash") -> str:
+        """A transaction hash or signature: non-empty text of letters and digits (lower-cased hex stays as is)."""
+        text = str(value or "")
+        if not text or not text.isalnum() or len(text) > 128:
+            raise self.fail(f"{what} {text[:40]!r}")
+        return text
+
+    def items(self, document, key: str | None = None) -> list:
+        """``document[key]`` (or the document) as a list."""
+        found = document.get(key) if key is not None and isinstance(document, dict) else document
+        if not isinstance(found, list):
+            raise self.fail(f"no list of {key or 'items'}")
+        return found

@@ -89,9 +89,15 @@ class Store:
         dialect = sqlite if self.engine.dialect.name == "sqlite" else postgresql
         return dialect.insert(transfers).on_conflict_do_nothing(index_elements=["chain", "tx_hash", "idx"])
 
-    def add_transfers(self, table: TransferTable, source: str) -> int:
-        """Store a table's transfers; return how many were new (known ones are kept as they are)."""
+    def add_transfers(self, table: TransferTable, source: str, *, then=None) -> int:
+        """Store a table's transfers; return how many were new (known ones are kept as they are).
+
+        ``then(conn)``, when given, runs inside the same transaction (a fetch records how far it got).
+        """
         if not len(table):
+            if then is not None:
+                with self.engine.begin() as conn:
+                    then(conn)
             return 0
         sender, receiver = table.sender, table.receiver
         rows = [
@@ -117,6 +123,8 @@ class Store:
             before = conn.execute(count).scalar_one()
             for start in range(0, len(rows), _INSERT_CHUNK):
                 conn.execute(self._insert(), rows[start : start + _INSERT_CHUNK])
+            if then is not None:
+                then(conn)
             return conn.execute(count).scalar_one() - before
 
     def _table(self, chain: Chain, rows: Sequence) -> TransferTable:

@@ -8,6 +8,7 @@ __all__ = [
     "case_items",
     "case_notes",
     "cases",
+    "fetches",
     "labels",
     "login_failures",
     "metadata",
@@ -152,4 +153,19 @@ share_links = sa.Table(
     sa.Column("revoked_at", sa.BigInteger, nullable=True),
     sa.Column("revoked_by", sa.String(80), nullable=True),
     sa.Index("ix_share_links_case", "case_id"),
+)
+
+fetches = sa.Table(
+    "fetches",
+    metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("chain", sa.String(16), nullable=False),
+    sa.Column("address", sa.String(128), nullable=False),
+    sa.Column("source", sa.String(64), nullable=False),  # the connector: trongrid, etherscan, esplora, solana
+    sa.Column("newest_timestamp", sa.BigInteger, nullable=False),  # the newest transfer fetched so far
+    sa.Column("newest_block", sa.BigInteger, nullable=False),
+    sa.Column("newest_tx", sa.String(128), nullable=False),
+    sa.Column("complete", sa.Boolean, nullable=False),  # False: a limit cut the history (older ones missing)
+    sa.Column("fetched_at", sa.BigInteger, nullable=False),
+    sa.UniqueConstraint("chain", "address", "source", name="uq_fetches_address"),
 )
