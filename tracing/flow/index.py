@@ -206,10 +206,16 @@ class FlowIndex:
 
     @classmethod
     def build(cls, table: TransferTable, direction: str = "forward") -> "FlowIndex":
-        """Index ``table`` (one asset, any order) for tracing ``direction``."""
+        """Index ``table`` (one asset, any order) for tracing ``direction``.
+
+        Self-transfers move no money, so no model sees them: they are left out.
+        """
         if len(table) and (table.asset != table.asset[0]).any():
             raise ValueError("a flow index holds one asset; filter the table first")
         table = table.sorted()
+        moving = table.src != table.dst
+        if not moving.all():
+            table = table.take(moving)
         n, n_addr = len(table), len(table.addresses)
         rows = np.arange(n, dtype=np.int64)
         src, dst = table.src.astype(np.int64), table.dst.astype(np.int64)
@@ -257,7 +263,7 @@ class FlowIndex:
     def balance_before(self, address: int, position: float) -> float:
         """Balance of ``address`` just before the transfer at ``position`` arrives.
 
-        A self-transfer has left before it arrives; a fractional ``position`` (a seed
+        A fractional ``position`` (a seed
         between transfers) counts every event before it.
         """
         lo, hi = self.ev_ptr[address], self.ev_ptr[address + 1]

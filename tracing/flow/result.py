@@ -96,11 +96,14 @@ class Trace:
 
     @property
     def exits(self) -> list[Exit]:
-        """Exits reached, largest amount first."""
+        """Exits reached, largest amount first (the source is never its own exit)."""
         sender, receiver = self.edges.sender, self.edges.receiver
         far = receiver if self.params.direction == "forward" else sender
         found = []
-        for i in np.flatnonzero(np.isin(np.array(self.category), EXIT_CATEGORIES) & (self.received > 0)):
+        exits = (
+            np.isin(np.array(self.category), EXIT_CATEGORIES) & (self.received > 0) & (self.addresses != self.source)
+        )
+        for i in np.flatnonzero(exits):
             into = far == self.addresses[i]
             txs = tuple(dict.fromkeys(self.edges.tx_hash[into].tolist()))
             found.append(

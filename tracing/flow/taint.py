@@ -20,6 +20,9 @@ Three taint models decide how much of an outgoing transfer is traced:
 
 Funds an address sends beyond the balance the data shows count as unknown, clean funds.
 Under haircut and FIFO no address passes on more traced value than it received.
+Self-transfers move no money and are not in the index. In a trace from an address,
+everything the source sends is traced; traced funds that come back to it are counted
+as received but not sent on again (they would be counted twice).
 
 Backward (where did the money come from), a traced payment is attributed to the inflows
 that funded it under the same model, read forward: poison, every earlier inflow in
@@ -245,6 +248,13 @@ class Propagation:
         share = amount * state[0] * math.exp(state[1] - c.log_keep_in[position])
         return min(share, amount, self.held[u])
 
+    def _drop(self, u: int) -> None:
+        """Forget what ``u`` holds: its outflows are no longer followed, so its state would go stale."""
+        self.held[u] = 0.0
+        self.memory.pop(u, None)
+        self.synced.pop(u, None)
+        self.skipped.pop(u, None)
+
     # -- the sweep ---------------------------------------------------------------------
     def _hooks(self):
         """How arrivals are remembered and outflows valued: ``(remember, take)`` (None: inline or unused)."""
@@ -286,6 +296,8 @@ class Propagation:
             last[v] = t
             if h < hop[v]:
                 hop[v] = h
+            if v == origin:
+                return  # the source already sends everything in full: funds coming back are not sent twice
             if remember is not None and backward and position != int(position):
                 self._remember_holding(v, position, amount)  # a seed held between transfers
             elif remember is not None:
@@ -328,13 +340,15 @@ class Propagation:
                 balance = balance_before_out[position]
                 out = held[u] if balance <= amount else held[u] * amount / balance
                 held[u] -= out
-            k = cursor[u] + 1 if skip is None else skip(u, cursor[u] + 1)
+            k = cursor[u] + 1 if skip is None or u == origin else skip(u, cursor[u] + 1)
             if k < out_ptr[u + 1] and out_pos[k] < end and (everything or u == origin or held[u] >= floor):
                 cursor[u] = k
                 replace(heap, out_pos[k])
             else:
                 cursor[u] = -1
                 pop(heap)
+                if held[u] < floor and not (everything or u == origin):
+                    self._drop(u)  # a residue below min_amount is not followed, now or after the next arrival
             if out >= floor:
                 edges.append(position)
                 traced.append(out)

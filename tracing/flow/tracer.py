@@ -139,6 +139,8 @@ def _seeds(index: FlowIndex, code: int, params: TraceParameters, start: int) -> 
             seeds.append(Seed(dst, pos, value, 1, time, edge=pos))
         elif dst == code:
             seeds.append(Seed(code, pos, value, 0, time))
+    if not seeds and not _tx_rows(index.table, params.tx).any():
+        raise BadParameters("tx", f"transaction {params.tx} is a self-transfer: it moves no funds to trace")
     if not seeds:
         role = "sends" if params.direction == "forward" else "receives"
         raise BadParameters("tx", f"transaction {params.tx} neither {role} the traced asset from nor to the source")
