@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     users.add_parser(sub)
     trace.add_parser(sub)
     fetch.add_parser(sub)
+    report.add_parser(sub)
     return parser
 
 
@@ -115,7 +116,7 @@ def cmd_sanctions(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
-from tracing.cli import fetch, trace, users  # noqa: E402  (register their commands; import `command` from here)
+from tracing.cli import fetch, report, trace, users  # noqa: E402  (register their commands; import `command` from here)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

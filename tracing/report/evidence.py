@@ -29,7 +29,7 @@ from tracing.model.transfer import format_units
 from tracing.params import Parameters
 from tracing.store import Store
 from tracing.store.schema import labels
-from tracing.summaries import counterparties, findings, flag_masks, report_zscores
+from tracing.summaries import counterparties, flag_masks, report_zscores
 
 __all__ = ["FORMAT_VERSION", "MAX_TRANSFER_ROWS", "Evidence", "address_evidence", "canonical_hash", "case_evidence"]
 
@@ -107,7 +107,6 @@ def _address_section(store: Store, chain: str | None, address: str, params: Para
         "address": doc["address"],
         "score": doc,
         "risk": doc.get("risk"),
-        "findings": findings(doc),
         "labels": _labels(hood.labels, hood.chain, hood.address),
         "counterparties": counterparties(report, hood.labels),
         "sources": store.sources_of(hood.chain, hood.address),

@@ -112,9 +112,5 @@ def flow_svg(doc: dict, *, per_column: int = _PER_COLUMN) -> str:
         f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' viewBox='0 0 {width} {height}'>"
         "<defs><marker id='arrow' viewBox='0 0 10 10' refX='9' refY='5' markerWidth='6' markerHeight='6' "
         "orient='auto-start-reverse'><path d='M0,0L10,5L0,10z' fill='#78909c'/></marker></defs>"
-        "<rect width='100%' height='100%' fill='white'/>"
-        + "".join(arrows)
-        + "".join(boxes)
-        + legend
-        + "</svg>"
+        "<rect width='100%' height='100%' fill='white'/>" + "".join(arrows) + "".join(boxes) + legend + "</svg>"
     )

@@ -27,7 +27,9 @@ _TAGS = re.compile(r"<[^>]+>")
 
 def _text(x: float, y: float, text: str, size: int = 10, anchor: str = "middle", **extra) -> str:
     attrs = " ".join(f"{k.replace('_', '-')}='{v}'" for k, v in extra.items())
-    return f"<text x='{x:.1f}' y='{y:.1f}' font-size='{size}' text-anchor='{anchor}' {_FONT} {attrs}>{escape(text)}</text>"
+    return (
+        f"<text x='{x:.1f}' y='{y:.1f}' font-size='{size}' text-anchor='{anchor}' {_FONT} {attrs}>{escape(text)}</text>"
+    )
 
 
 def _nice_ticks(lo: float, hi: float, count: int = 6) -> np.ndarray:
