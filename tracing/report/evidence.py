@@ -22,8 +22,7 @@ from tracing.audit import AuditLog
 from tracing.cases import Cases
 from tracing.errors import TracingError
 from tracing.flow import TraceParameters
-from tracing.flow.gather import trace_stored
-from tracing.investigate import gather
+from tracing.investigate import gather, trace_stored
 from tracing.model import Chain, normalize_address
 from tracing.model.transfer import format_units
 from tracing.params import Parameters
