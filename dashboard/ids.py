@@ -33,6 +33,7 @@ ADDRESS_TESTS = "address-tests"
 ADDRESS_TIMELINE = "address-timeline"
 ADDRESS_HISTOGRAM = "address-histogram"
 ADDRESS_COUNTERPARTIES = "address-counterparties"
+ADDRESS_ASSET = "address-asset-select"
 
 # address page: the transfer table
 ADDRESS_TABLE = "address-table"

@@ -3,7 +3,7 @@
 import math
 from datetime import UTC, datetime, timedelta
 
-from dashboard.components.results import transfers_table
+from dashboard.components.transfers import transfers_table
 from dashboard.services import Investigation
 from tracing.summaries import TransferQuery, select_transfers, transfer_records
 
@@ -41,4 +41,10 @@ def transfer_page(found: Investigation, page: int, query: TransferQuery):
     page = min(max(page, 1), pages)
     shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     records = transfer_records(found.report, shown, found.labels, found.z)
-    return transfers_table(records), pages, page, f"{len(rows):,} of {len(found.report.table):,} transfers"
+    table = found.report.table
+    return (
+        transfers_table(records, table.chain, found.report.address),
+        pages,
+        page,
+        f"{len(rows):,} of {len(found.report.table):,} transfers",
+    )

@@ -42,21 +42,32 @@ def report_zscores(report: ScoreReport) -> np.ndarray:
 
 
 def counterparties(report: ScoreReport, labels: LabelIndex, limit: int = 10) -> list[dict]:
-    """The address's counterparties by volume per asset, largest first, with their labels."""
+    """The address's top ``limit`` counterparties of each asset by volume, with their labels.
+
+    Amounts of different tokens are never ranked together: rows come grouped by
+    asset (the asset with the most transfers first), largest volume first within each.
+    """
     table = report.table
     if not len(table):
         return []
     code = table.code_of(report.address)
     outgoing = table.src == code
     other = np.where(outgoing, table.dst, table.src).astype(np.int64)
-    key = other * max(len(table.assets), 1) + table.asset
+    n_assets = max(len(table.assets), 1)
+    key = other * n_assets + table.asset
     keys, inverse = np.unique(key, return_inverse=True)
     sent = np.bincount(inverse, weights=np.where(outgoing, table.value, 0.0))
     received = np.bincount(inverse, weights=np.where(outgoing, 0.0, table.value))
     count = np.bincount(inverse)
+    asset_of = keys % n_assets
+    by_frequency = np.argsort(-np.bincount(table.asset, minlength=n_assets), kind="stable")
+    rank = np.empty(n_assets, dtype=np.int64)
+    rank[by_frequency] = np.arange(n_assets)
+    order = np.lexsort((-(sent + received), rank[asset_of]))
+    first_of_asset = np.searchsorted(rank[asset_of][order], rank[asset_of][order], side="left")
     rows = []
-    for k in np.argsort(-(sent + received), kind="stable")[:limit]:
-        party, asset = divmod(int(keys[k]), max(len(table.assets), 1))
+    for k in order[np.arange(len(order)) - first_of_asset < limit]:
+        party, asset = divmod(int(keys[k]), n_assets)
         address = str(table.addresses[party])
         rows.append(
             {

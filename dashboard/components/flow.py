@@ -1,10 +1,9 @@
 """Builders of the trace page: the filters, the summary, the exits table, node details and edge transfers."""
 
-from datetime import UTC, datetime
-
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from tracing.figures import amount, when
 from tracing.flow import DIRECTIONS, MODELS, Trace
 
 __all__ = ["FILTER_LABELS", "edge_transfers", "exits_table", "node_details", "trace_filters", "trace_summary"]
@@ -19,11 +18,6 @@ FILTER_LABELS = {
     "until": ("Until", "ISO date or unix seconds (UTC)"),
     "tx": ("Seed transaction", "the theft: its amount is traced"),
 }
-
-
-def when(ts: int) -> str:
-    """A unix time as ``YYYY-MM-DD HH:MM`` UTC ('-' when unknown)."""
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M") if ts is not None and ts >= 0 else "-"
 
 
 def _control(name: str, value, pattern: str, error: str | None):
@@ -68,10 +62,10 @@ def trace_summary(trace: Trace) -> html.P:
     """One line: what was traced, how, and how much reached exits."""
     p, symbol = trace.params, trace.asset.symbol
     reached = sum(e.amount for e in trace.exits)
-    share = f" ({100 * reached / trace.seed:.1f}% of {trace.seed:,.2f})" if trace.seed > 0 else ""
+    share = f" ({100 * reached / trace.seed:.1f}% of {amount(symbol, trace.seed)})" if trace.seed > 0 else ""
     return html.P(
         f"{p.direction.capitalize()} trace of {symbol}, {p.model} model, {p.hops} hops: {len(trace)} addresses, "
-        f"{len(trace.edges)} transfers; {reached:,.2f} {symbol} reached {len(trace.exits)} exit(s){share}.",
+        f"{len(trace.edges)} transfers; {amount(symbol, reached)} reached {len(trace.exits)} exit(s){share}.",
         className="mb-2",
     )
 
@@ -89,7 +83,7 @@ def exits_table(trace: Trace, address_href) -> dbc.Table | html.P:
                 [
                     html.Td([e.label, html.Span(f" {e.category}", className="text-muted small")]),
                     html.Td(dcc.Link(e.address, href=address_href(e.address)), className="font-monospace small"),
-                    html.Td(f"{e.amount:,.2f} {trace.asset.symbol}", className="text-end"),
+                    html.Td(amount(trace.asset, e.amount), className="text-end text-nowrap"),
                     html.Td(e.hop),
                     html.Td(when(e.first), className="small"),
                     html.Td(_transaction_list(e.transactions), className="font-monospace small"),
@@ -115,7 +109,7 @@ def node_details(data: dict, symbol: str, links: dict[str, str]) -> html.Div:
     facts = [
         ("Label", f"{data.get('label') or '-'} {data.get('category') or ''}".strip()),
         ("Hop", data.get("hop")),
-        ("Traced amount received", f"{data.get('received', 0):,.2f} {symbol}"),
+        ("Traced amount received", amount(symbol, data.get("received", 0))),
         ("Taint share of inflow", f"{100 * data.get('taint', 0):.1f}%"),
     ]
     if data.get("kind") == "more":
@@ -145,8 +139,8 @@ def edge_transfers(rows: list[dict], symbol: str) -> dbc.Table | html.P:
                 [
                     html.Td(when(r["timestamp"]), className="small"),
                     html.Td(r["tx_hash"], className="font-monospace small text-break"),
-                    html.Td(f"{r['amount']} {symbol}", className="text-end"),
-                    html.Td(f"{r['traced']:,.2f}", className="text-end"),
+                    html.Td(amount(symbol, r["amount"]), className="text-end text-nowrap"),
+                    html.Td(amount(symbol, r["traced"]), className="text-end text-nowrap"),
                 ]
             )
             for r in rows

@@ -5,12 +5,11 @@ hide a finding). The anomaly score is the original weighted mean, shown with its
 formula, its band edges and what each test adds to it.
 """
 
-from datetime import UTC, datetime
-
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.urls import address_path
+from dashboard.components.links import address_link
+from tracing.figures import amount, when
 from tracing.scoring import SCORE_BANDS, ScoreReport, score_band
 
 __all__ = ["RATING_COLOURS", "anomaly_card", "risk_card", "risk_panels"]
@@ -25,11 +24,7 @@ TEST_TITLES = {
 
 
 def _link(chain: str, address: str) -> dcc.Link:
-    return dcc.Link(address, href=address_path(chain, address), className="font-monospace small text-break")
-
-
-def _when(ts: int) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M")
+    return address_link(chain, address, short=True, className="small")
 
 
 def _evidence_items(chain: str, rule: dict) -> list[list]:
@@ -55,15 +50,15 @@ def _evidence_items(chain: str, rule: dict) -> list[list]:
         items = []
         for c in evidence["examples"]:
             path = [c["origin"], *c["intermediaries"], c["destination"]]
-            parts = [f"{c['amount_sent']} {c['asset']}: "]
+            parts = [f"{amount(c['asset'], c['amount_sent'])}: "]
             for k, address in enumerate(path):
                 parts += ([" → "] if k else []) + [_link(chain, address)]
             items.append(parts)
         return items
     if rule["rule"] == "burst":
         b = evidence["largest"]
-        volume = ", ".join(f"{v:,.2f} {asset}" for asset, v in b["volume"].items())
-        return [[f"{b['transfers']} transfers {_when(b['start'])} to {_when(b['end'])} UTC · {volume}"]]
+        volume = ", ".join(amount(asset, v) for asset, v in b["volume"].items())
+        return [[f"{b['transfers']} transfers {when(b['start'])} to {when(b['end'])} UTC · {volume}"]]
     return []
 
 

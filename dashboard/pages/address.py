@@ -18,7 +18,8 @@ from dashboard.components.forms import (
     params_panel,
     register_address_help,
 )
-from dashboard.components.results import result_panels, transfer_section
+from dashboard.components.results import asset_options, chart_panels, result_panels
+from dashboard.components.transfers import transfer_section
 from dashboard.errors import error_alert
 from dashboard.roles import requires
 from dashboard.services import services
@@ -27,7 +28,6 @@ from dashboard.urls import address_path, trace_path
 from tracing.errors import BadParameters, InvalidAddress, TracingError
 from tracing.model import display_address
 from tracing.params import FIELDS, Parameters
-from tracing.scoring import TEST_NAMES
 
 dash.register_page(
     __name__,
@@ -79,14 +79,27 @@ def _results() -> html.Div:
                     dbc.Col(html.Div(id=ids.ADDRESS_TESTS), lg=12),
                 ]
             ),
-            dbc.Card(dbc.CardBody(_graph(ids.ADDRESS_TIMELINE, 420)), className=panel),
+            dbc.Card(
+                [
+                    dbc.CardHeader(
+                        dbc.InputGroup(
+                            [dbc.InputGroupText("Asset"), dbc.Select(id=ids.ADDRESS_ASSET, options=[])],
+                            size="sm",
+                            className="asset-picker",
+                        ),
+                        className="d-flex align-items-center gap-2",
+                    ),
+                    dbc.CardBody(_graph(ids.ADDRESS_TIMELINE, 440)),
+                ],
+                className=panel,
+            ),
             dbc.Row(
                 [
-                    dbc.Col(dbc.Card(dbc.CardBody(_graph(ids.ADDRESS_HISTOGRAM, 360)), className=panel), xxl=5),
+                    dbc.Col(dbc.Card(dbc.CardBody(_graph(ids.ADDRESS_HISTOGRAM, 380)), className=panel), xxl=5),
                     dbc.Col(
                         dbc.Card(
                             [
-                                dbc.CardHeader("Top counterparties by volume"),
+                                dbc.CardHeader("Top counterparties by volume, per asset"),
                                 dbc.CardBody(html.Div(id=ids.ADDRESS_COUNTERPARTIES)),
                             ],
                             className=panel,
@@ -98,7 +111,7 @@ def _results() -> html.Div:
             dbc.Card(
                 [
                     dbc.CardHeader("Transfers"),
-                    dbc.CardBody(dcc.Loading(transfer_section(list(TEST_NAMES)), type="dot")),
+                    dbc.CardBody(transfer_section()),
                 ],
                 className=panel,
             ),
@@ -197,24 +210,38 @@ def callback_address_navigate(_clicks, _submits, values, text, chain):
     Output(ids.ADDRESS_ALERT, "children"),
     Output(ids.ADDRESS_SCORE, "children"),
     Output(ids.ADDRESS_TESTS, "children"),
-    Output(ids.ADDRESS_TIMELINE, "figure"),
-    Output(ids.ADDRESS_HISTOGRAM, "figure"),
     Output(ids.ADDRESS_COUNTERPARTIES, "children"),
+    Output(ids.ADDRESS_ASSET, "options"),
+    Output(ids.ADDRESS_ASSET, "value"),
     Output(ids.ADDRESS_RESULTS, "style"),
     Output(ids.ADDRESS_READY, "data"),
     Input(ids.ADDRESS_REQUEST, "data"),
 )
 @requires("viewer")
 def callback_address_results(request):
-    """Score the address of the URL and draw every panel (or say why it cannot be scored)."""
-    hidden = (None, None, {}, {}, None, {"display": "none"}, None)
+    """Score the address of the URL and fill the score, test and counterparty panels (or say why it cannot)."""
+    hidden = (None, None, None, [], None, {"display": "none"}, None)
     if not request:
         return no_update, *hidden
     try:
         found = services().investigate(request["chain"], request["address"], Parameters(**request["params"]))
     except TracingError as err:
         return error_alert(err), *hidden
-    return None, *result_panels(found), {}, request
+    return None, *result_panels(found), *asset_options(found), {}, request
+
+
+@callback(
+    Output(ids.ADDRESS_TIMELINE, "figure"),
+    Output(ids.ADDRESS_HISTOGRAM, "figure"),
+    Input(ids.ADDRESS_READY, "data"),
+    Input(ids.ADDRESS_ASSET, "value"),
+)
+def callback_address_charts(request, asset):
+    """The timeline and the z-score histogram of one asset of the address."""
+    if not request:
+        return {}, {}
+    found = services().investigate(request["chain"], request["address"], Parameters(**request["params"]))
+    return chart_panels(found, asset)
 
 
 @callback(

@@ -82,7 +82,7 @@ def test_transfer_table_filters_sorts_and_pages(services):
     found = services.investigate("tron", THIEF, Parameters())
     total = len(found.report.table)
     table, pages, page, count = transfer_page(found, 1, table_query("value:desc", None, None, None, None, "all"))
-    amounts = [float(row.children[4].children.replace(",", "")) for row in table.children[1].children]
+    amounts = [float(row.children[4].children.split()[0].replace(",", "")) for row in table.children[1].children]
     assert amounts == sorted(amounts, reverse=True)
     assert count == f"{total:,} of {total:,} transfers" and page == 1 and pages == -(-total // 15)
     _, _, _, count = transfer_page(found, 1, table_query("timestamp:asc", None, None, 10_000, None, "all"))
@@ -172,3 +172,41 @@ def test_answers_are_compressed_for_browsers_that_ask(logged_in):
     packed = logged_in.get("/_dash-layout", headers={"Accept-Encoding": "gzip"})
     assert "Content-Encoding" not in plain.headers and packed.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(packed.data) == plain.data and len(packed.data) < len(plain.data) / 2
+
+
+def test_counterparties_are_ranked_per_asset_so_the_lazarus_payment_leads_eth(services):
+    from tracing.sources.demo import LAZARUS, build_demo
+    from tracing.summaries import counterparties
+
+    payer = build_demo().cast["ethereum_wallet_3"]
+    found = services.investigate("ethereum", payer, Parameters())
+    rows = counterparties(found.report, found.labels)
+    eth = [r for r in rows if r["asset"] == "ETH"]
+    assert eth[0]["address"].lower() == LAZARUS and eth[0]["sent_to"] == 1500
+    assert "Lazarus" in eth[0]["label"]
+    assets = [r["asset"] for r in rows]
+    assert sorted(set(assets)) == ["ETH", "USDC"] and assets == sorted(assets, key=assets.index)  # grouped
+    assert all(len([a for a in assets if a == s]) <= 10 for s in set(assets))
+
+
+def test_the_pages_charts_follow_the_asset_picker(app, services):
+    from tracing.sources.demo import build_demo
+
+    payer = build_demo().cast["ethereum_wallet_3"]
+    request = {"chain": "ethereum", "address": payer, "params": Parameters().to_dict()}
+    with app.server.test_request_context("/"):
+        results = page(app, "address").callback_address_results(request)
+        timeline, histogram = page(app, "address").callback_address_charts(request, "USDC")
+    options, chosen = results[4], results[5]
+    assert {o["value"] for o in options} == {"ETH", "USDC"} and chosen == options[0]["value"]
+    assert "USDC" in timeline.layout.yaxis.title.text and "USDC" in histogram.layout.xaxis.title.text
+    assert "1,500.000000 ETH" in str(results[3])  # the counterparty table, Lazarus's row
+
+
+def test_the_transfer_table_names_the_flagging_test_links_and_offers_a_trace(services):
+    found = services.investigate("tron", THIEF, Parameters())
+    table, *_ = transfer_page(found, 1, table_query("value:desc", None, None, None, None, "hiding"))
+    text = str(table)
+    assert "pass-through" in text and "table-danger" in text
+    assert "/address/tron/" in text and f"/trace/tron/{THIEF}?asset=USDT&amp;tx=" not in text
+    assert f"/trace/tron/{THIEF}?" in text and "tx=" in text

@@ -70,7 +70,7 @@ def test_a_clicked_more_node_links_to_its_expansion_and_an_edge_shows_its_transf
         details = page.callback_trace_node({"id": f"{VICTIM}+more", "kind": "more", "count": 3, "hop": 1}, request)
         transfers = page.callback_trace_edge({"source": VICTIM, "target": WORLD.cast["thief"]}, request)
     assert f"expanded={VICTIM}" in str(details)
-    assert theft in str(transfers) and "250000" in str(transfers)
+    assert theft in str(transfers) and "250,000.00 USDT" in str(transfers)
 
 
 def test_a_focused_node_highlights_the_path_from_the_source(app, page, theft):

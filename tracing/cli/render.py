@@ -1,7 +1,6 @@
 """Readable text versions of the engine's JSON documents, for the terminal."""
 
-from datetime import UTC, datetime
-
+from tracing.figures import amount, when
 from tracing.scoring import SCORE_BANDS, contributions, score_band
 
 __all__ = ["render_report"]
@@ -33,15 +32,11 @@ def render_report(report: dict) -> str:
     return "\n".join(lines)
 
 
-def _when(ts: int) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M")
-
-
 def _evidence_lines(name: str, evidence: dict, limit: int = 5) -> list[str]:
     if name == "hiding":
         return [
-            f"{c['amount_sent']} {c['asset']} from {c['origin']} via {' -> '.join(c['intermediaries'])} "
-            f"to {c['destination']} ({_when(c['start'])})"
+            f"{amount(c['asset'], c['amount_sent'])} from {c['origin']} via {' -> '.join(c['intermediaries'])} "
+            f"to {c['destination']} ({when(c['start'])})"
             for c in evidence.get("chains", [])[:limit]
         ]
     if name == "relation":
@@ -51,8 +46,8 @@ def _evidence_lines(name: str, evidence: dict, limit: int = 5) -> list[str]:
         ] + [f"via {e['via']}: dealt with {', '.join(e['listed'])}" for e in evidence.get("indirect", [])[:limit]]
     if name == "transfers":
         return [
-            f"{b['transfers']} {b['direction']} transfers {_when(b['start'])} to {_when(b['end'])}"
+            f"{b['transfers']} {b['direction']} transfers {when(b['start'])} to {when(b['end'])}"
             for b in evidence.get("bursts", [])[:limit]
         ]
     rows = evidence.get("transfers", [])[:limit]
-    return [f"{_when(t['timestamp'])} {t['amount']} {t['asset']} {t['from']} -> {t['to']}" for t in rows]
+    return [f"{when(t['timestamp'])} {amount(t['asset'], t['amount'])} {t['from']} -> {t['to']}" for t in rows]

@@ -8,10 +8,10 @@ request.
 import argparse
 import json
 import sys
-from datetime import UTC, datetime
 
 from tracing.cli import command
 from tracing.errors import BadParameters, NoFlowPath
+from tracing.figures import amount, when
 from tracing.flow import DIRECTIONS, FORMATS, MODELS, Trace, TraceParameters, export_trace, flow_paths
 from tracing.investigate import gather_flow, trace_stored
 from tracing.model import normalize_address
@@ -109,18 +109,10 @@ def cmd_path(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
-def _when(ts: int) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M") if ts >= 0 else "-"
-
-
-def _amount(x: float, symbol: str) -> str:
-    return f"{x:,.2f} {symbol}"
-
-
 def render_trace(result: Trace) -> str:
     """A readable text version of a trace: exits first, then the addresses reached."""
     p, symbol = result.params, result.asset.symbol
-    seed = f"seed {_amount(result.seed, symbol)}" + (f" from tx {p.tx}" if p.tx else "")
+    seed = f"seed {amount(result.asset, result.seed)}" + (f" from tx {p.tx}" if p.tx else "")
     lines = [
         f"{p.direction.capitalize()} trace of {symbol} from {result.source} ({result.chain.value})",
         f"model {p.model}, {p.hops} hops, min amount {p.min_amount:g}, {seed}",
@@ -129,16 +121,16 @@ def render_trace(result: Trace) -> str:
     exits = result.exits
     total = sum(e.amount for e in exits)
     share = f" ({100 * total / result.seed:.1f}% of the seed)" if result.seed > 0 else ""
-    lines.append(f"Exits reached: {len(exits)}, {_amount(total, symbol)}{share}")
+    lines.append(f"Exits reached: {len(exits)}, {amount(result.asset, total)}{share}")
     for e in exits:
         lines.append(
-            f"  {_amount(e.amount, symbol):>20}  {e.label} ({e.category})  {e.address}  hop {e.hop}  "
-            f"first {_when(e.first)}  tx {', '.join(e.transactions[:3])}{' ...' if len(e.transactions) > 3 else ''}"
+            f"  {amount(result.asset, e.amount):>20}  {e.label} ({e.category})  {e.address}  hop {e.hop}  "
+            f"first {when(e.first)}  tx {', '.join(e.transactions[:3])}{' ...' if len(e.transactions) > 3 else ''}"
         )
     rows = sorted(result.address_rows(), key=lambda r: -r["received"])[:SHOWN_ADDRESSES]
     lines += ["", f"Addresses reached: {len(result)} (largest {len(rows)} shown)"]
     lines += [
-        f"  hop {r['hop']:>2}  {_amount(r['received'], symbol):>20}  {100 * r['taint_share']:5.1f}% of inflow  "
+        f"  hop {r['hop']:>2}  {amount(result.asset, r['received']):>20}  {100 * r['taint_share']:5.1f}% of inflow  "
         f"{r['address']}  {r['label']}"
         for r in rows
     ]
@@ -150,7 +142,9 @@ def render_paths(source: str, target: str, paths) -> str:
     """A readable text version of the paths from ``source`` to ``target``."""
     lines = [f"{len(paths)} time-respecting path(s) from {source} to {target}, largest first:"]
     for n, path in enumerate(paths, 1):
-        lines.append(f"{n}. {path.amount:,.2f} over {len(path.addresses) - 1} hop(s), from {_when(path.times[0])}")
+        lines.append(
+            f"{n}. {amount(path.asset, path.amount)} over {len(path.addresses) - 1} hop(s), from {when(path.times[0])}"
+        )
         lines += [
             f"     {a}" + (f"  --tx {tx}-->" if tx else "") for a, tx in zip(path.addresses, (*path.transactions, ""))
         ]

@@ -13,7 +13,9 @@ from collections.abc import Iterable
 
 import networkx as nx
 
-__all__ = ["CATEGORY_COLOURS", "STYLESHEET", "cytoscape_elements", "path_to", "short_address"]
+from tracing.figures import amount, short_address
+
+__all__ = ["CATEGORY_COLOURS", "STYLESHEET", "cytoscape_elements", "path_to"]
 
 CATEGORY_COLOURS = {
     "source": "#212529",
@@ -71,15 +73,6 @@ STYLESHEET = [
 ]
 
 
-def short_address(address: str) -> str:
-    """``TUs6oZ…S6zA``: enough to recognise an address on a graph.
-
-    >>> short_address("TUs6oZNSw7dGN3BMUeBBbAnGow2K2FS6zA")
-    'TUs6oZ…S6zA'
-    """
-    return address if len(address) <= 12 else f"{address[:6]}…{address[-4:]}"
-
-
 def _colour(data: dict) -> str:
     if data["kind"] in ("source", "more"):
         return CATEGORY_COLOURS[data["kind"]]
@@ -130,7 +123,7 @@ def cytoscape_elements(g: nx.DiGraph, *, symbol: str = "", highlight: Iterable[s
             {
                 "data": {
                     "id": node,
-                    "caption": f"{name}\n{d['received']:,.2f} {symbol}".strip(),
+                    "caption": f"{name}\n{amount(symbol, d['received'])}".strip(),
                     "size": round(18 + 42 * math.sqrt(d["received"] / biggest_node), 1),
                     "colour": _colour(d),
                     **{k: d[k] for k in ("hop", "received", "taint", "label", "category", "kind", "count")},
@@ -146,7 +139,7 @@ def cytoscape_elements(g: nx.DiGraph, *, symbol: str = "", highlight: Iterable[s
                     "id": f"{u}->{v}",
                     "source": u,
                     "target": v,
-                    "caption": f"{d['traced']:,.2f}",
+                    "caption": amount(symbol, d["traced"]),
                     "width": round(1 + 9 * math.sqrt(d["traced"] / biggest_edge), 2),
                     **{k: d[k] for k in ("traced", "value", "count", "first", "last")},
                 },

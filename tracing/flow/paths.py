@@ -8,7 +8,7 @@ only walks addresses on some time-respecting route.
 """
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import networkx as nx
 import numpy as np
@@ -29,6 +29,7 @@ class FlowPath:
     transactions: tuple[str, ...]
     times: tuple[int, ...]
     amount: float
+    asset: str = ""
 
     def to_dict(self) -> dict:
         """JSON-ready dict."""
@@ -37,6 +38,7 @@ class FlowPath:
             "transactions": list(self.transactions),
             "times": list(self.times),
             "amount": self.amount,
+            "asset": self.asset,
         }
 
 
@@ -103,7 +105,7 @@ def flow_paths(
     if not found:
         raise NoFlowPath(f"no time-respecting flow from {source} to {target} within {hops} hops")
     found.sort(key=lambda p: (-p.amount, len(p.addresses), p.times))
-    return found[:limit]
+    return [replace(p, asset=ahead.asset.symbol) for p in found[:limit]]
 
 
 def _moves(edges: TransferTable, keep: set[str]) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray, np.ndarray]]:

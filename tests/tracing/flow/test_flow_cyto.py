@@ -18,7 +18,7 @@ def test_layers_run_left_to_right_by_hop_and_size_follows_the_amount():
     assert found["A"]["data"]["size"] > found["B"]["data"]["size"] > found["C"]["data"]["size"]
     assert found["S"]["data"]["colour"] == CATEGORY_COLOURS["source"]
     assert found["A->B"]["data"]["width"] > found["A->C"]["data"]["width"]
-    assert found["A->B"]["data"]["caption"] == "6.00"
+    assert found["A->B"]["data"]["caption"] == "6.00 USDT"
 
 
 def test_backward_traces_grow_to_the_left():

@@ -1,0 +1,73 @@
+"""The one way to write an amount, a time, an address and a z-score, for pages, CLI and reports.
+
+>>> amount("BTC", 0.35)
+'0.35000000 BTC'
+>>> amount("USDT", "45997")
+'45,997.00 USDT'
+>>> amount("USDT", 0.000042)
+'0.000042 USDT'
+>>> when(1753783200), when(None)
+('2025-07-29 10:00', '-')
+>>> short_address("TUs6oZNSw7dGN3BMUeBBbAnGow2K2FS6zA"), zscore(3.14159)
+('TUs6oZ…S6zA', '3.14')
+"""
+
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+
+__all__ = ["PRECISION", "amount", "precision", "short_address", "when", "zscore"]
+
+PRECISION = {
+    **dict.fromkeys(("USDT", "USDC", "DAI", "BUSD", "TUSD", "USDD", "FDUSD", "PYUSD"), 2),
+    "BTC": 8,
+    "ETH": 6,
+    "TRX": 6,
+    "SOL": 6,
+}
+"""Decimals shown per symbol: dollar tokens in cents, bitcoin in satoshis; others in at most 6."""
+DEFAULT_PRECISION = 6
+
+
+def precision(asset) -> int:
+    """Decimals to show for ``asset`` (an :class:`~tracing.model.transfer.Asset` or a symbol).
+
+    Never more than the asset's own decimals, when known.
+    """
+    symbol = getattr(asset, "symbol", asset)
+    shown = PRECISION.get(str(symbol).upper(), DEFAULT_PRECISION)
+    decimals = getattr(asset, "decimals", None)
+    return min(shown, decimals) if decimals is not None else shown
+
+
+def amount(asset, value, *, symbol: bool = True) -> str:
+    """``value`` with thousands separators, the asset's precision and its symbol (``1,500.000000 ETH``).
+
+    ``value`` is a number or an exact decimal string (as the engine's documents
+    carry). A non-zero amount that would round to zero is written exactly
+    (``0.000042 USDT``), never as ``0.00``.
+    """
+    try:
+        number = Decimal(str(value).replace(",", ""))
+    except InvalidOperation:
+        return f"{value} {getattr(asset, 'symbol', asset)}".strip() if symbol else str(value)
+    places = precision(asset)
+    shown = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    text = f"{number.normalize():,f}" if number and not shown else f"{shown:,.{places}f}"
+    return f"{text} {getattr(asset, 'symbol', asset)}" if symbol else text
+
+
+def when(ts, *, seconds: bool = False) -> str:
+    """A unix time as ``YYYY-MM-DD HH:MM`` (``:SS`` with ``seconds``) in UTC; ``-`` when unknown."""
+    if ts is None or ts < 0:
+        return "-"
+    return datetime.fromtimestamp(int(ts), UTC).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def short_address(address: str) -> str:
+    """``TUs6oZ…S6zA``: enough to recognise an address in a chart or a graph."""
+    return address if len(address) <= 12 else f"{address[:6]}…{address[-4:]}"
+
+
+def zscore(z: float) -> str:
+    """A z-score with two decimals (``-0.00`` written as ``0.00``)."""
+    return f"{z + 0.0:.2f}" if abs(z) >= 0.005 else "0.00"
