@@ -6,6 +6,8 @@ from tracing.errors import SourceNotConfigured
 from tracing.model import Chain
 from tracing.settings import Settings
 from tracing.sources.base import TransferSource
+from tracing.sources.esplora import Esplora
+from tracing.sources.etherscan import Etherscan
 from tracing.sources.trongrid import TronGrid
 
 __all__ = ["CONNECTORS", "missing_key", "source_for", "source_title"]
@@ -13,6 +15,8 @@ __all__ = ["CONNECTORS", "missing_key", "source_for", "source_title"]
 # chain -> (connector factory, the setting it cannot work without, or None)
 CONNECTORS: dict[Chain, tuple[Callable[..., TransferSource], str | None]] = {
     Chain.TRON: (TronGrid, None),
+    Chain.ETHEREUM: (Etherscan, "etherscan_api_key"),
+    Chain.BITCOIN: (Esplora, None),
 }
 
 
