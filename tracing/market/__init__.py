@@ -13,7 +13,18 @@ from tracing.market.robust import RobustDetector
 from tracing.market.seed import SeedDetector
 from tracing.market.trades import TradeTable, read_trades
 
-__all__ = ["DETECTORS", "Alert", "Bars", "MarketDetector", "TradeTable", "build_bars", "make_detector", "read_trades"]
+__all__ = [
+    "DETECTORS",
+    "Alert",
+    "Bars",
+    "MarketDetector",
+    "RobustDetector",
+    "SeedDetector",
+    "TradeTable",
+    "build_bars",
+    "make_detector",
+    "read_trades",
+]
 
 DETECTORS: dict[str, type[MarketDetector]] = {"seed": SeedDetector, "robust": RobustDetector}
 
