@@ -8,6 +8,7 @@ from tracing.settings import Settings
 from tracing.sources.base import TransferSource
 from tracing.sources.esplora import Esplora
 from tracing.sources.etherscan import Etherscan
+from tracing.sources.solana import Solana
 from tracing.sources.trongrid import TronGrid
 
 __all__ = ["CONNECTORS", "missing_key", "source_for", "source_title"]
@@ -17,6 +18,7 @@ CONNECTORS: dict[Chain, tuple[Callable[..., TransferSource], str | None]] = {
     Chain.TRON: (TronGrid, None),
     Chain.ETHEREUM: (Etherscan, "etherscan_api_key"),
     Chain.BITCOIN: (Esplora, None),
+    Chain.SOLANA: (Solana, None),
 }
 
 

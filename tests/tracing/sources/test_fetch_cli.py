@@ -1,16 +1,26 @@
 """``python -m tracing fetch`` with the *_URL settings pointed at local servers: progress, summary, refresh, errors."""
 
 import pytest
+import test_esplora
+import test_etherscan
+import test_solana
 from test_trongrid import ME, tokens
 
 from tracing.cli import main
 from tracing.sources.simulated import html
+from tracing.sources.simulated.bitcoin import serve_esplora
+from tracing.sources.simulated.ethereum import serve_etherscan
+from tracing.sources.simulated.solana import serve_solana
 from tracing.sources.simulated.tron import serve_trongrid
 
 
 @pytest.fixture
 def db(tmp_path, stub, monkeypatch):
     monkeypatch.setenv("TRONGRID_URL", stub.url)
+    monkeypatch.setenv("ETHERSCAN_URL", stub.url + "/v2/api")
+    monkeypatch.setenv("ETHERSCAN_API_KEY", "TESTKEY")
+    monkeypatch.setenv("ESPLORA_URL", stub.url + "/api")
+    monkeypatch.setenv("SOLANA_RPC_URL", stub.url + "/rpc")
     monkeypatch.setenv("HTTP_BACKOFF", "0.01")
     monkeypatch.setenv("HTTP_RATE", "1000")
     return f"sqlite:///{tmp_path / 'cli.db'}"
@@ -53,3 +63,26 @@ def test_a_failing_source_is_one_line_status_1_and_stores_nothing(db, stub, caps
     assert main(["--database", db, "fetch", ME]) == 1
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert err.startswith("error: TronGrid (127.0.0.1:") and "HTTP 502" in err
+
+
+@pytest.mark.parametrize(
+    ("address", "serve", "count"),
+    [
+        (test_etherscan.ME, lambda stub: serve_etherscan(stub, {"txlist": test_etherscan.eth_rows(2500)}), 2500),
+        (test_esplora.ME, lambda stub: serve_esplora(stub, test_esplora.ME, test_esplora.payments(60)), 60),
+        (test_solana.ME, lambda stub: serve_solana(stub, test_solana.ME, test_solana.history(120)), 120),
+    ],
+    ids=["ethereum", "bitcoin", "solana"],
+)
+def test_each_chain_fetches_a_multi_page_history(db, stub, capsys, address, serve, count):
+    serve(stub)
+    assert main(["--database", db, "fetch", address]) == 0
+    out = capsys.readouterr().out
+    assert f" history: {count} new, 0 already stored" in out
+    assert int(out.split(" pages")[0].rsplit(" ", 1)[1]) > 1
+
+
+def test_ethereum_without_a_key_names_the_variable(db, capsys, monkeypatch):
+    monkeypatch.setenv("ETHERSCAN_API_KEY", "")
+    assert main(["--database", db, "fetch", test_etherscan.ME]) == 1
+    assert "set ETHERSCAN_API_KEY" in capsys.readouterr().err
