@@ -236,6 +236,7 @@ def callback_address_results(request):
     Input(ids.ADDRESS_READY, "data"),
     Input(ids.ADDRESS_ASSET, "value"),
 )
+@requires("viewer")
 def callback_address_charts(request, asset):
     """The timeline and the z-score histogram of one asset of the address."""
     if not request:
