@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from test_flow_properties import NAMES, table_of, transfers
 
 from tracing.errors import BadParameters
 from tracing.flow import TraceParameters, trace
@@ -55,7 +56,7 @@ def test_a_self_transfer_as_seed_is_refused_with_a_reason():
 
 
 # -- item 2: the source is never its own exit; exits never exceed the seed ---------------------
-EXCHANGE = LabelIndex([Label(Chain.TRON, "X", "Exchange", "exchange", "test")])
+EXCHANGE = LabelIndex([Label(Chain.TRON, name, "Exchange", "exchange", "test") for name in ("X", "F")])
 
 
 def test_the_source_is_never_its_own_exit():
@@ -65,24 +66,6 @@ def test_the_source_is_never_its_own_exit():
     assert result.exits == []
     backward = trace(table, "X", TraceParameters(direction="backward", amount=5.0), labels=EXCHANGE)
     assert [e.address for e in backward.exits] == []
-
-
-NAMES = ["A", "B", "C", "D", "E", "X"]
-transfers = st.lists(
-    st.tuples(
-        st.sampled_from(NAMES),
-        st.sampled_from(NAMES),
-        st.integers(0, 30),
-        st.integers(0, 1000).map(lambda cents: cents / 100),
-    ),
-    min_size=1,
-    max_size=30,
-)
-
-
-def table_of(rows):
-    senders, receivers, times, values = zip(*rows)
-    return make_table(list(values), times=list(times), senders=list(senders), receivers=list(receivers))
 
 
 @settings(max_examples=150, deadline=None)
