@@ -5,6 +5,7 @@ from dash import dcc, html
 
 from tracing.figures import amount, when
 from tracing.flow import DIRECTIONS, MODELS, Trace
+from tracing.flow.result import DESTINATION_GROUPS
 
 __all__ = ["FILTER_LABELS", "edge_transfers", "exits_table", "node_details", "trace_filters", "trace_summary"]
 
@@ -58,27 +59,57 @@ def trace_filters(values: dict, pattern: str, apply_id: str, help_id: str, error
     )
 
 
-def trace_summary(trace: Trace) -> html.P:
-    """One line: what was traced, how, and how much reached exits."""
-    p, symbol = trace.params, trace.asset.symbol
-    reached = sum(e.amount for e in trace.exits)
-    share = f" ({100 * reached / trace.seed:.1f}% of {amount(symbol, trace.seed)})" if trace.seed > 0 else ""
-    return html.P(
-        f"{p.direction.capitalize()} trace of {symbol}, {p.model} model, {p.hops} hops: {len(trace)} addresses, "
-        f"{len(trace.edges)} transfers; {amount(symbol, reached)} reached {len(trace.exits)} exit(s){share}.",
-        className="mb-2",
+def _share(line: dict, trace: Trace) -> str:
+    return f" ({100 * line['share']:.1f}% of {amount(trace.asset, trace.seed)})" if line["share"] is not None else ""
+
+
+def trace_summary(trace: Trace) -> html.Div:
+    """What was traced, how, how much reached exits, and how much reached each group of labelled addresses."""
+    p, symbol, summary = trace.params, trace.asset.symbol, trace.summary()
+    exits = summary["exits"]
+    groups = [
+        html.Li(
+            f"{DESTINATION_GROUPS[g]}: {summary[g]['count']} address(es), {amount(trace.asset, summary[g]['amount'])}"
+            + _share(summary[g], trace),
+            className="text-danger fw-semibold" if g == "sanctioned" else None,
+            id=f"trace-summary-{g}",
+        )
+        for g in trace.destinations
+    ]
+    return html.Div(
+        [
+            html.P(
+                f"{p.direction.capitalize()} trace of {symbol}, {p.model} model, {p.hops} hops: {len(trace)} "
+                f"addresses, {len(trace.edges)} transfers; {amount(trace.asset, exits['amount'])} reached "
+                f"{exits['count']} exit(s){_share(exits, trace)}.",
+                className="mb-1",
+            ),
+            html.Ul(groups, className="small mb-2") if groups else None,
+        ]
     )
 
 
 def exits_table(trace: Trace, address_href) -> dbc.Table | html.P:
-    """How much reached each exchange, mixer or bridge, with the deposit address and transactions."""
-    if not trace.exits:
-        return html.P("No exchange, mixer or bridge was reached.", className="text-muted mb-0")
-    head = html.Thead(
-        html.Tr([html.Th(h) for h in ("Exit", "Deposit address", "Amount", "Hop", "First", "Transactions")])
-    )
-    body = html.Tbody(
-        [
+    """Labelled addresses reached, grouped: exchanges (freeze requests), sanctioned, mixers, bridges, scams and
+    hacks; each with the amount, hop, first arrival and transactions."""
+    destinations = trace.destinations
+    if not destinations:
+        return html.P("No exchange, sanctioned address, mixer or bridge was reached.", className="text-muted mb-0")
+    head = html.Thead(html.Tr([html.Th(h) for h in ("Entity", "Address", "Amount", "Hop", "First", "Transactions")]))
+    rows = []
+    for group, items in destinations.items():
+        total = amount(trace.asset, sum(e.amount for e in items))
+        rows.append(
+            html.Tr(
+                html.Th(
+                    f"{DESTINATION_GROUPS[group]} · {len(items)} · {total}",
+                    colSpan=6,
+                    className="table-danger" if group == "sanctioned" else "table-light",
+                ),
+                id=f"trace-exits-{group}",
+            )
+        )
+        rows += [
             html.Tr(
                 [
                     html.Td([e.label, html.Span(f" {e.category}", className="text-muted small")]),
@@ -89,10 +120,9 @@ def exits_table(trace: Trace, address_href) -> dbc.Table | html.P:
                     html.Td(_transaction_list(e.transactions), className="font-monospace small"),
                 ]
             )
-            for e in trace.exits
+            for e in items
         ]
-    )
-    return dbc.Table([head, body], size="sm", hover=True, responsive=True, className="mb-0")
+    return dbc.Table([head, html.Tbody(rows)], size="sm", hover=True, responsive=True, className="mb-0")
 
 
 def _transaction_list(transactions, shown: int = 3) -> html.Div:

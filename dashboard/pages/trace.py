@@ -132,7 +132,10 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
                                     ),
                                 ]
                             ),
-                            _card("Exits: where to send freeze requests", html.Div(id=ids.TRACE_EXITS)),
+                            _card(
+                                "Reached: exchanges (freeze requests), sanctioned, mixers, bridges",
+                                html.Div(id=ids.TRACE_EXITS),
+                            ),
                         ],
                         lg=9,
                     ),

@@ -85,3 +85,16 @@ def test_export_sends_a_gexf_file(app, page, theft):
     with app.server.test_request_context("/"):
         sent = page.callback_trace_export(1, ".gexf", request_for(page, theft))
     assert sent["filename"].endswith(".gexf") and sent["base64"]
+
+
+def test_the_summary_and_the_table_list_the_sanctioned_destination(app, page, theft):
+    from tracing.sources.demo import GARANTEX
+
+    with app.server.test_request_context("/"):
+        _, summary, exits, _ = page.callback_trace_results(request_for(page, theft, model="poison"))
+    assert "Sanctioned: 1 address(es), 8,000.00 USDT" in str(summary)
+    text = str(exits)
+    assert (
+        text.index("Exchanges (freeze requests)") < text.index("Sanctioned · 1 · 8,000.00 USDT") < text.index(GARANTEX)
+    )
+    assert f"/address/tron/{GARANTEX}" in text

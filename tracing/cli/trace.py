@@ -1,8 +1,8 @@
 """``python -m tracing trace ...`` and ``python -m tracing path A B``: follow the money from the command line.
 
 Both trace what the store holds (the demo world is loaded into an empty store first).
-The text output lists the exits first: the list an investigator sends with a freeze
-request.
+The text output lists the exits first (the list an investigator sends with a freeze
+request), then sanctioned addresses, mixers, bridges, scams and hacks reached.
 """
 
 import argparse
@@ -13,6 +13,7 @@ from tracing.cli import command
 from tracing.errors import BadParameters, NoFlowPath
 from tracing.figures import amount, when
 from tracing.flow import DIRECTIONS, FORMATS, MODELS, Trace, TraceParameters, export_trace, flow_paths
+from tracing.flow.result import DESTINATION_GROUPS
 from tracing.investigate import gather_flow, trace_stored
 from tracing.model import normalize_address
 from tracing.sources import demo
@@ -110,7 +111,8 @@ def cmd_path(args: argparse.Namespace, store: Store) -> int:
 
 
 def render_trace(result: Trace) -> str:
-    """A readable text version of a trace: exits first, then the addresses reached."""
+    """A readable text version of a trace: what reached exits, then each group of labelled addresses reached
+    (exchanges, sanctioned, mixers, bridges, scams and hacks), then the addresses reached."""
     p, symbol = result.params, result.asset.symbol
     seed = f"seed {amount(result.asset, result.seed)}" + (f" from tx {p.tx}" if p.tx else "")
     lines = [
@@ -118,15 +120,20 @@ def render_trace(result: Trace) -> str:
         f"model {p.model}, {p.hops} hops, min amount {p.min_amount:g}, {seed}",
         "",
     ]
-    exits = result.exits
-    total = sum(e.amount for e in exits)
-    share = f" ({100 * total / result.seed:.1f}% of the seed)" if result.seed > 0 else ""
-    lines.append(f"Exits reached: {len(exits)}, {amount(result.asset, total)}{share}")
-    for e in exits:
-        lines.append(
+    summary = result.summary()
+
+    def total(line: dict) -> str:
+        share = f" ({100 * line['share']:.1f}% of the seed)" if line["share"] is not None else ""
+        return f"{line['count']}, {amount(result.asset, line['amount'])}{share}"
+
+    lines.append(f"Exits reached: {total(summary['exits'])}")
+    for group, items in result.destinations.items():
+        lines += ["", f"{DESTINATION_GROUPS[group]}: {total(summary[group])}"]
+        lines += [
             f"  {amount(result.asset, e.amount):>20}  {e.label} ({e.category})  {e.address}  hop {e.hop}  "
             f"first {when(e.first)}  tx {', '.join(e.transactions[:3])}{' ...' if len(e.transactions) > 3 else ''}"
-        )
+            for e in items
+        ]
     rows = sorted(result.address_rows(), key=lambda r: -r["received"])[:SHOWN_ADDRESSES]
     lines += ["", f"Addresses reached: {len(result)} (largest {len(rows)} shown)"]
     lines += [

@@ -13,12 +13,36 @@ from tracing.labels import EXIT_CATEGORIES
 from tracing.model import Asset, Chain, TransferTable
 from tracing.model.transfer import format_units
 
-__all__ = ["Exit", "Trace"]
+__all__ = ["DESTINATION_GROUPS", "Exit", "Trace", "destination_group"]
+
+DESTINATION_GROUPS = {
+    "exchange": "Exchanges (freeze requests)",
+    "sanctioned": "Sanctioned",
+    "mixer": "Mixers",
+    "bridge": "Bridges",
+    "high_risk": "Scams and hacks",
+}
+"""Kinds of labelled addresses a trace reports, in the order an investigator acts on them, with their titles."""
+
+
+def destination_group(categories: set[str]) -> str:
+    """The group an address with labels of ``categories`` is reported in ('' for none); sanctions come first.
+
+    >>> destination_group({"exchange", "sanctioned"}), destination_group({"hack"}), destination_group({"victim"})
+    ('sanctioned', 'high_risk', '')
+    """
+    if "sanctioned" in categories:
+        return "sanctioned"
+    found = [c for c in EXIT_CATEGORIES if c in categories]
+    if found:
+        return found[0]
+    return "high_risk" if categories & {"scam", "hack"} else ""
 
 
 @dataclass(frozen=True)
 class Exit:
-    """An exchange, mixer or bridge the traced funds reached: where a freeze request goes."""
+    """A labelled address the traced funds reached: an exchange (where a freeze request goes), a sanctioned
+    address, a mixer, a bridge, a scam or a hack. ``group`` is its :data:`DESTINATION_GROUPS` key."""
 
     address: str
     label: str
@@ -28,11 +52,13 @@ class Exit:
     first: int
     last: int
     transactions: tuple[str, ...]
+    group: str = ""
 
     def to_dict(self) -> dict:
         """JSON-ready dict."""
         return {
             "address": self.address,
+            "group": self.group,
             "label": self.label,
             "category": self.category,
             "amount": self.amount,
@@ -51,8 +77,8 @@ class Trace:
     ``hop`` (transfers from the source), ``received`` (traced value that reached it,
     token units), ``sent`` (traced value it passed on), ``inflow`` (everything it
     received in the window, the denominator of ``taint_share``), ``first``/``last``
-    (unix times of the first and last traced arrival, -1 for the source), ``label``
-    and ``category``. Backward, "received" is the traced value that flowed from the
+    (unix times of the first and last traced arrival, -1 for the source), ``label``,
+    ``category`` and ``group`` (see :func:`destination_group`). Backward, "received" is the traced value that flowed from the
     address towards the source.
 
     ``edges`` are the traced transfers (as on chain, sender to receiver) in time
@@ -76,6 +102,7 @@ class Trace:
     edges: TransferTable
     traced: np.ndarray
     edge_hop: np.ndarray
+    group: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.addresses)
@@ -96,16 +123,24 @@ class Trace:
 
     @property
     def exits(self) -> list[Exit]:
-        """Exits reached, largest amount first (the source is never its own exit)."""
-        sender, receiver = self.edges.sender, self.edges.receiver
-        far = receiver if self.params.direction == "forward" else sender
+        """Exits reached (exchanges, mixers, bridges: where the trace stops), largest amount first; the source is
+        never its own exit."""
+        exits = np.isin(np.array(self.category, dtype=str), EXIT_CATEGORIES)
+        return sorted(self._reached(exits), key=lambda e: -e.amount)
+
+    @property
+    def destinations(self) -> dict[str, list[Exit]]:
+        """Labelled addresses reached, per :data:`DESTINATION_GROUPS` key (in that order), largest amount first."""
+        groups = np.array(self.group or [""] * len(self), dtype=str)
+        found = sorted(self._reached(groups != ""), key=lambda e: -e.amount)
+        return {g: items for g in DESTINATION_GROUPS if (items := [e for e in found if e.group == g])}
+
+    def _reached(self, mask: np.ndarray) -> list[Exit]:
+        """The addresses of ``mask`` that traced funds reached (not the source), as :class:`Exit` items."""
+        far = self.edges.receiver if self.params.direction == "forward" else self.edges.sender
         found = []
-        exits = (
-            np.isin(np.array(self.category), EXIT_CATEGORIES) & (self.received > 0) & (self.addresses != self.source)
-        )
-        for i in np.flatnonzero(exits):
+        for i in np.flatnonzero(mask & (self.received > 0) & (self.addresses != self.source)):
             into = far == self.addresses[i]
-            txs = tuple(dict.fromkeys(self.edges.tx_hash[into].tolist()))
             found.append(
                 Exit(
                     address=str(self.addresses[i]),
@@ -115,10 +150,23 @@ class Trace:
                     hop=int(self.hop[i]),
                     first=int(self.first[i]),
                     last=int(self.last[i]),
-                    transactions=txs,
+                    transactions=tuple(dict.fromkeys(self.edges.tx_hash[into].tolist())),
+                    group=self.group[i] if self.group else "",
                 )
             )
-        return sorted(found, key=lambda e: -e.amount)
+        return found
+
+    def summary(self) -> dict:
+        """How much reached exits and each group of labelled addresses: ``{name: {"count", "amount", "share"}}``,
+        the share of the seed (None without a seed)."""
+        dec = self.asset.decimals
+
+        def line(items: list[Exit]) -> dict:
+            amount = sum(e.amount for e in items)
+            share = round(amount / self.seed, 6) if self.seed > 0 else None
+            return {"count": len(items), "amount": round(amount, dec), "share": share}
+
+        return {"exits": line(self.exits), **{g: line(items) for g, items in self.destinations.items()}}
 
     def edge_rows(self) -> list[dict]:
         """The traced transfers as JSON-ready dicts (exact amounts as decimal strings)."""
@@ -167,6 +215,11 @@ class Trace:
             "parameters": self.params.to_dict(),
             "seed": round(self.seed, dec),
             "addresses": self.address_rows(),
+            "summary": self.summary(),
             "exits": [{**e.to_dict(), "amount": round(e.amount, dec)} for e in self.exits],
+            "destinations": {
+                g: [{**e.to_dict(), "amount": round(e.amount, dec)} for e in items]
+                for g, items in self.destinations.items()
+            },
             "edges": self.edge_rows(),
         }

@@ -19,7 +19,7 @@ import numpy as np
 from tracing.errors import AddressNotFound, BadParameters
 from tracing.flow.index import FlowIndex
 from tracing.flow.params import TraceParameters
-from tracing.flow.result import Trace
+from tracing.flow.result import Trace, destination_group
 from tracing.flow.taint import Propagation, Seed
 from tracing.labels import EXIT_CATEGORIES, LabelIndex
 from tracing.model import TransferTable
@@ -157,12 +157,14 @@ def describe(labels: LabelIndex | None, chain, address: str) -> tuple[str, str]:
     return best.name, best.category
 
 
-def _names(labels: LabelIndex | None, chain, addresses: np.ndarray) -> list[tuple[str, str]]:
-    """:func:`describe` of each address (looked up only for the labelled ones)."""
-    named = [("", "")] * len(addresses)
+def _names(labels: LabelIndex | None, chain, addresses: np.ndarray) -> list[tuple[str, str, str]]:
+    """:func:`describe` of each address and its :func:`destination_group` (looked up only for the labelled ones)."""
+    named = [("", "", "")] * len(addresses)
     if labels is not None:
         for i in np.flatnonzero(np.isin(addresses, labels.addresses(chain))):
-            named[i] = describe(labels, chain, str(addresses[i]))
+            address = str(addresses[i])
+            group = destination_group({lb.category for lb in labels.of(chain, address)})
+            named[i] = (*describe(labels, chain, address), group)
     return named
 
 
@@ -193,8 +195,9 @@ def _result(index: FlowIndex, source: str, params: TraceParameters, run: Propaga
         inflow=index.inflow_totals(start, end)[reached],
         first=np.array(run.first)[reached],
         last=np.array(run.last)[reached],
-        label=tuple(n for n, _ in named),
-        category=tuple(c for _, c in named),
+        label=tuple(n for n, _, _ in named),
+        category=tuple(c for _, c, _ in named),
+        group=tuple(g for _, _, g in named),
         edges=table.take(rows[by_time]),
         traced=np.frombuffer(run.traced, dtype=np.float64)[by_time],
         edge_hop=hop[far][by_time],
