@@ -15,7 +15,6 @@ from dotenv import load_dotenv
 from tracing.cli.render import render_report
 from tracing.errors import AddressNotFound, SourceUnavailable, TracingError
 from tracing.investigate import score_address
-from tracing.labels import load_sanctions_file
 from tracing.params import FIELDS, Parameters
 from tracing.sources import demo
 from tracing.sources.files import FORMATS, read_transfers
@@ -58,12 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--contract", help="token contract, for exports that do not name it (TronScan)")
     imp.add_argument("--decimals", type=int, help="token decimals, for exports that do not carry them")
 
-    sanctions = sub.add_parser("sanctions", help="sanctions lists")
-    sanctions_sub = sanctions.add_subparsers(dest="action", required=True)
-    load = sanctions_sub.add_parser("load", help="load a sanctions list (OFAC-derived CSV or one address per line)")
-    load.add_argument("file")
-    load.add_argument("--source", help="name of the list (default: the file name)")
     users.add_parser(sub)
+    labels.add_parser(sub)
+    sanctions.add_parser(sub)
     trace.add_parser(sub)
     fetch.add_parser(sub)
     report.add_parser(sub)
@@ -107,16 +103,7 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
-@command("sanctions")
-def cmd_sanctions(args: argparse.Namespace, store: Store) -> int:
-    """Load a sanctions list into the labels."""
-    labels, skipped = load_sanctions_file(args.file, source=args.source)
-    new = store.add_labels(labels)
-    print(f"{len(labels)} listed addresses read ({new} new); {skipped} entries on chains not supported were skipped")
-    return 0
-
-
-from tracing.cli import fetch, report, trace, users  # noqa: E402  (register their commands; import `command` from here)
+from tracing.cli import fetch, labels, report, sanctions, trace, users  # noqa: E402  (register their commands; import `command` from here)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

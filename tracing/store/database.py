@@ -5,6 +5,8 @@ Every write is one transaction: an import that fails half-way leaves nothing.
 
 import os
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
+from dataclasses import fields
 from operator import itemgetter
 from pathlib import Path
 
@@ -13,13 +15,14 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.dialects import postgresql, sqlite
 
-from tracing.labels import Label, LabelIndex
+from tracing.labels import OFAC_LIST, Label, LabelIndex
+from tracing.labels.snapshot import snapshot_labels, snapshot_version
 from tracing.model import Chain, TransferTable
 from tracing.model.transfer import Asset
 from tracing.store.engine import make_engine
 from tracing.store.schema import labels, transfers
 
-__all__ = ["DEFAULT_URL", "Store", "database_url"]
+__all__ = ["DEFAULT_URL", "Store", "database_url", "label_from_row", "label_row"]
 
 DEFAULT_URL = "sqlite:///instance/tracing.db"
 _MIGRATIONS = Path(__file__).parent / "migrations"
@@ -250,38 +253,62 @@ class Store:
             return conn.execute(transfers.delete().where(transfers.c.source == source)).rowcount
 
     # -- labels ---------------------------------------------------------------------------
-    def add_labels(self, items: Iterable[Label]) -> int:
-        """Store labels; return how many were new."""
-        rows = [
-            {
-                "chain": lb.chain.value,
-                "address": lb.address,
-                "name": lb.name,
-                "category": lb.category,
-                "source": lb.source,
-                "detail": lb.detail,
-            }
-            for lb in items
-        ]
+    def add_labels(self, items: Iterable[Label], *, conn: sa.Connection | None = None) -> int:
+        """Store labels; return how many were new (a known statement is kept as it is)."""
+        rows = [label_row(lb) for lb in items]
         if not rows:
             return 0
         dialect = sqlite if self.engine.dialect.name == "sqlite" else postgresql
         insert = dialect.insert(labels).on_conflict_do_nothing(
-            index_elements=["chain", "address", "category", "source"]
+            index_elements=["chain", "address", "category", "source", "name"]
         )
         count = sa.select(sa.func.count()).select_from(labels)
-        with self.engine.begin() as conn:
-            before = conn.execute(count).scalar_one()
-            conn.execute(insert, rows)
-            return conn.execute(count).scalar_one() - before
+        with self.engine.begin() if conn is None else nullcontext(conn) as c:
+            before = c.execute(count).scalar_one()
+            for start in range(0, len(rows), _INSERT_CHUNK):
+                c.execute(insert, rows[start : start + _INSERT_CHUNK])
+            return c.execute(count).scalar_one() - before
 
-    def label_index(self, chain: Chain | str | None = None) -> LabelIndex:
-        """All labels (of one chain, if given) as an in-memory index."""
-        query = sa.select(
-            labels.c.chain, labels.c.address, labels.c.name, labels.c.category, labels.c.source, labels.c.detail
-        )
+    def stored_labels(self, chain: Chain | str | None = None) -> list[Label]:
+        """Every stored label (of one chain, if given; a chain the product does not read by its name)."""
+        query = sa.select(labels)
         if chain is not None:
-            query = query.where(labels.c.chain == Chain.parse(chain).value)
+            query = query.where(labels.c.chain == str(chain))
         with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
-        return LabelIndex(Label(Chain(r[0]), r[1], r[2], r[3], r[4], r[5]) for r in rows)
+            return [label_from_row(r) for r in conn.execute(query).mappings()]
+
+    def label_index(self, chain: Chain | str | None = None, *, builtin: bool = True) -> LabelIndex:
+        """All labels (of one chain, if given) as an in-memory index.
+
+        Labels of chains the product does not read (from sanctions lists) are
+        kept under their chain's name.
+
+        With ``builtin``, the shipped OFAC SDN snapshot stands in for the stored
+        OFAC list when it is newer (or none was stored): a fresh install screens.
+        """
+        chain = Chain.parse(chain) if chain is not None else None
+        stored = self.stored_labels(chain)
+        if builtin:
+            stored_version = max((lb.list_version for lb in stored if lb.source == OFAC_LIST), default="")
+            if snapshot_version() > stored_version:
+                shipped = [lb for lb in snapshot_labels() if chain is None or lb.chain == chain]
+                stored = [lb for lb in stored if lb.source != OFAC_LIST] + shipped
+        return LabelIndex(stored)
+
+
+_LABEL_FIELDS = tuple(f.name for f in fields(Label) if f.name != "id")
+
+
+def label_row(label: Label) -> dict:
+    """A label as a row of the labels table."""
+    row = {name: getattr(label, name) for name in _LABEL_FIELDS}
+    row["chain"] = str(label.chain)
+    return row
+
+
+def label_from_row(row) -> Label:
+    """A row of the labels table as a label (the chain a :class:`Chain` when the product reads it)."""
+    values = {name: row[name] for name in _LABEL_FIELDS}
+    chain = values.pop("chain")
+    values["chain"] = Chain(chain) if chain in Chain._value2member_map_ else chain
+    return Label(id=int(row["id"]), **values)

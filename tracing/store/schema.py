@@ -53,8 +53,18 @@ labels = sa.Table(
     sa.Column("category", sa.String(32), nullable=False),
     sa.Column("source", sa.String(200), nullable=False),
     sa.Column("detail", sa.Text, nullable=False, server_default=""),
-    sa.UniqueConstraint("chain", "address", "category", "source", name="uq_labels_statement"),
+    # provenance (migration 0004): how sure, whose, which listing, who stored it when
+    sa.Column("confidence", sa.SmallInteger, nullable=False, server_default="50"),
+    sa.Column("actor", sa.String(120), nullable=False, server_default=""),
+    sa.Column("reference", sa.String(120), nullable=False, server_default=""),
+    sa.Column("programs", sa.String(200), nullable=False, server_default=""),
+    sa.Column("listed_on", sa.String(10), nullable=False, server_default=""),
+    sa.Column("list_version", sa.String(32), nullable=False, server_default=""),
+    sa.Column("added_by", sa.String(80), nullable=False, server_default=""),
+    sa.Column("added_at", sa.BigInteger, nullable=False, server_default="0"),
+    sa.UniqueConstraint("chain", "address", "category", "source", "name", name="uq_labels_statement"),
     sa.Index("ix_labels_address", "chain", "address"),
+    sa.Index("ix_labels_source", "source"),
 )
 
 users = sa.Table(

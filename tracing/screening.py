@@ -1,0 +1,69 @@
+"""Sanctions screening of one address, without any transfers: which lists name it, in which version.
+
+The local lists are the store's sanctions labels and, while it is the newer
+issue, the shipped OFAC snapshot (see :meth:`Store.label_index`). Addresses of
+chains the product does not read (Litecoin, Monero ...) are matched as listed.
+"""
+
+from tracing.errors import InvalidAddress
+from tracing.labels import Label, LabelIndex
+from tracing.model import Chain, display_address, normalize_address
+from tracing.store import Store
+
+__all__ = ["check_address", "entry_of", "lists_consulted"]
+
+
+def entry_of(label: Label) -> dict:
+    """One listing as the check reports it."""
+    return {
+        "entity": label.name,
+        "sdn_id": label.reference or None,
+        "programs": [p for p in label.programs.split(";") if p],
+        "listed_on": label.listed_on or None,
+        "list": label.source,
+        "list_version": label.list_version or None,
+    }
+
+
+def lists_consulted(index: LabelIndex) -> list[dict]:
+    """The sanctions lists an index holds, each with its newest version."""
+    versions: dict[str, str] = {}
+    for label in index:
+        if label.category == "sanctioned":
+            versions[label.source] = max(versions.get(label.source, ""), label.list_version)
+    return [{"list": s, "version": v or None} for s, v in sorted(versions.items())]
+
+
+def check_address(
+    store: Store, address: str, chain: Chain | str | None = None, *, index: LabelIndex | None = None
+) -> dict:
+    """``{"address", "chain", "listed", "entries", "lists"}`` for one address.
+
+    A list entry on a chain the product does not read answers for the address as
+    written when no chain is given (a Bitcoin SV address is also a valid Bitcoin
+    address: the list says which one it meant).
+
+    Raises
+    ------
+    InvalidAddress
+        The address fits no chain the product reads and no list names it as written.
+    """
+    index = index if index is not None else store.label_index()
+    text = (address or "").strip()
+    elsewhere = [lb for lb in index.anywhere(text) if lb.category == "sanctioned" and not isinstance(lb.chain, Chain)]
+    try:
+        where, canonical = normalize_address(text, chain)
+    except InvalidAddress:
+        if not elsewhere:
+            raise
+        where, canonical = elsewhere[0].chain, text
+    entries = index.sanctioned(where, canonical)
+    if not entries and chain is None and elsewhere:
+        where, canonical, entries = elsewhere[0].chain, text, elsewhere
+    return {
+        "address": display_address(where, canonical) if isinstance(where, Chain) else canonical,
+        "chain": str(where),
+        "listed": bool(entries),
+        "entries": [entry_of(lb) for lb in entries],
+        "lists": lists_consulted(index),
+    }
