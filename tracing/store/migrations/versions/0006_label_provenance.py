@@ -1,15 +1,15 @@
 """Labels keep their provenance: confidence, actor, listing (reference, programs, date, list version),
 who added them and when; one address may carry several entities of one list.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
