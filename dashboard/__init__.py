@@ -11,7 +11,7 @@ from pathlib import Path
 import dash
 import flask
 
-from dashboard import api, auth, roles
+from dashboard import api, auth, reports, roles
 from dashboard.components.shell import shell
 from dashboard.config import load_config
 from dashboard.errors import init_error_answers
@@ -60,6 +60,7 @@ def create_app(config: Mapping | None = None) -> dash.Dash:
     init_error_answers(server)
     auth.init_auth(server)
     server.register_blueprint(api.blueprint)
+    server.register_blueprint(reports.blueprint)
     app = dash.Dash(
         __name__,
         server=server,

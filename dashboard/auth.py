@@ -22,7 +22,7 @@ from tracing.accounts import User
 __all__ = ["WebUser", "blueprint", "init_auth"]
 
 blueprint = flask.Blueprint("auth", __name__, template_folder="templates")
-PUBLIC_ENDPOINTS = {"auth.login", "auth.logout"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.logout", "cases.shared"}  # a share link carries its own token
 PUBLIC_PREFIXES = ("/assets/",)  # the stylesheet of the login form
 
 

@@ -7,8 +7,11 @@ from werkzeug.exceptions import HTTPException
 from tracing.errors import (
     AddressNotFound,
     BadParameters,
+    CaseNotFound,
     InvalidAddress,
     RateLimited,
+    ShareLinkGone,
+    ShareLinkInvalid,
     SourceUnavailable,
     StoreUnavailable,
     TracingError,
@@ -30,12 +33,15 @@ _STATUS = (
     (BadParameters, 400),
     (InvalidAddress, 400),
     (AddressNotFound, 404),
+    (CaseNotFound, 404),
+    (ShareLinkInvalid, 403),
+    (ShareLinkGone, 410),
     (RateLimited, 429),
     (SourceUnavailable, 503),
     (StoreUnavailable, 503),
     (TracingError, 400),
 )
-_ALERT_COLOUR = {400: "warning", 404: "info", 429: "warning", 503: "danger"}
+_ALERT_COLOUR = {400: "warning", 403: "danger", 404: "info", 410: "warning", 429: "warning", 503: "danger"}
 
 
 def http_status(err: TracingError) -> int:

@@ -114,6 +114,21 @@ class Accounts:
             row = conn.execute(sa.select(users.c.id, users.c.name, users.c.role).where(condition)).first()
         return User(int(row[0]), row[1], row[2]) if row else None
 
+    def list_users(self) -> list[User]:
+        """Every user, by name."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(users.c.id, users.c.name, users.c.role).order_by(users.c.name)).all()
+        return [User(int(r[0]), r[1], r[2]) for r in rows]
+
+    def set_role(self, name: str, role: str) -> None:
+        """Give a user another role."""
+        if role not in ROLES:
+            raise AccountError(f"unknown role {role!r}; expected one of: {', '.join(ROLES)}")
+        with self.engine.begin() as conn:
+            done = conn.execute(users.update().where(users.c.name == name).values(role=role)).rowcount
+        if not done:
+            raise AccountError(f"no user named {name!r}")
+
     def set_password(self, name: str, password: str) -> None:
         """Replace a user's password."""
         _check_password(password)

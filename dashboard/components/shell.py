@@ -30,6 +30,17 @@ def _user_menu():
     )
 
 
+def _case_links() -> list:
+    """Cases and the account for everyone logged in; users and the audit log for admins."""
+    user = flask_login.current_user
+    if not getattr(user, "is_authenticated", False):
+        return []
+    links = [("Cases", "/cases"), ("Account", "/account")]
+    if user.role == "admin":
+        links += [("Users", "/admin/users"), ("Audit log", "/admin/audit")]
+    return [dbc.NavItem(dbc.NavLink(label, href=href)) for label, href in links]
+
+
 def shell() -> html.Div:
     """Navigation bar, then the current page (built per request: it shows who is logged in)."""
     return html.Div(
@@ -38,7 +49,11 @@ def shell() -> html.Div:
                 dbc.Container(
                     [
                         dbc.NavbarBrand("Tracing", href="/", className="fw-bold"),
-                        dbc.Nav([dbc.NavItem(dbc.NavLink("Home", href="/"))], navbar=True, className="me-auto"),
+                        dbc.Nav(
+                            [dbc.NavItem(dbc.NavLink("Home", href="/")), *_case_links()],
+                            navbar=True,
+                            className="me-auto",
+                        ),
                         _user_menu(),
                     ],
                     fluid=True,

@@ -5,12 +5,16 @@ import re
 import pytest
 from dashboard_helpers import THIEF, csrf_token, login, logout
 
-PUBLIC_ENDPOINTS = {"auth.login", "auth.logout", "_dash_assets.static"}
+PUBLIC_ENDPOINTS = {"auth.login", "auth.logout", "_dash_assets.static", "cases.shared"}
 SAMPLE_VALUES = {
     "path": "address/tron/" + THIEF,
     "package_name": "dash",
     "fingerprinted_path": "dash.js",
     "filename": "app.css",
+    "case_id": "999999",
+    "fmt": "txt",  # refused at once: the enumeration does not build reports
+    "chain": "tron",
+    "address": THIEF,
 }
 
 

@@ -19,7 +19,7 @@ from test_auth import PUBLIC_ENDPOINTS, routes
 from dashboard import roles
 
 ROLES = ("viewer", "investigator", "admin")
-SAMPLE = {"chain": "tron", "address": THIEF}
+SAMPLE = {"chain": "tron", "address": THIEF, "case_id": "999999"}
 
 
 @pytest.fixture

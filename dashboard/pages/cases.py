@@ -1,0 +1,125 @@
+"""The cases page: search and filter cases (state in the URL), open a new one.
+
+``/cases?text=..&status=open|closed&owner=..&address=..&since=..&until=..``: the list is
+built from the URL, so a copied link shows the same selection.
+"""
+
+from urllib.parse import urlencode
+
+import dash
+import dash_bootstrap_components as dbc
+import flask_login
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from dashboard import ids
+from dashboard.components.cases import cases_table
+from dashboard.errors import error_alert
+from dashboard.roles import may, requires
+from dashboard.services import services
+from tracing.cases import STATUSES, Cases
+from tracing.errors import TracingError
+
+dash.register_page(__name__, required_role="viewer", path="/cases", title="Cases · Tracing", name="Cases")
+
+FILTERS = {
+    "text": ids.CASES_TEXT,
+    "status": ids.CASES_STATUS,
+    "owner": ids.CASES_OWNER,
+    "address": ids.CASES_ADDRESS,
+    "since": ids.CASES_SINCE,
+    "until": ids.CASES_UNTIL,
+}
+
+
+def _filters(query: dict, owners: list[str]) -> dbc.Row:
+    def text(name, placeholder, width=3):
+        return dbc.Col(dbc.Input(id=FILTERS[name], value=query.get(name, ""), placeholder=placeholder), md=width)
+
+    def select(name, options):
+        choices = [{"label": f"any {name}", "value": ""}] + [{"label": o, "value": o} for o in options]
+        return dbc.Col(dbc.Select(id=FILTERS[name], options=choices, value=query.get(name, "")), md=2)
+
+    return dbc.Row(
+        [
+            text("text", "title, description or tag"),
+            select("status", STATUSES),
+            select("owner", owners),
+            text("address", "address in the case"),
+            text("since", "changed since (YYYY-MM-DD)", 2),
+            text("until", "changed until", 2),
+            dbc.Col(dbc.Button("Search", id=ids.CASES_SEARCH, color="primary"), md="auto"),
+        ],
+        className="g-2 mb-3",
+    )
+
+
+def _new_case_form() -> dbc.Card:
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H2("Open a case", className="h6"),
+                dbc.Input(id=ids.CASES_NEW_TITLE, placeholder="title", maxLength=200, className="mb-2"),
+                dbc.Textarea(id=ids.CASES_NEW_DESCRIPTION, placeholder="description (Markdown)", className="mb-2"),
+                dbc.Input(id=ids.CASES_NEW_TAGS, placeholder="tags, comma-separated", className="mb-2"),
+                dbc.Button("Create case", id=ids.CASES_CREATE, color="success"),
+            ]
+        ),
+        className="shadow-sm",
+    )
+
+
+def layout(**query) -> html.Div:
+    """The filters and the cases they select."""
+    cases = Cases(services().store)
+    query = {k: v for k, v in query.items() if k in FILTERS and v}
+    try:
+        found, problem = cases.search(**query), None
+    except TracingError as err:
+        found, problem = [], error_alert(err)
+    can_create = may(getattr(flask_login.current_user, "role", None), "investigator")
+    return html.Div(
+        [
+            dcc.Location(id=ids.CASES_NAV, refresh="callback-nav"),
+            html.H1("Cases", className="h3"),
+            _filters(query, cases.owners()),
+            html.Div(problem, id=ids.CASES_ALERT),
+            dbc.Row(
+                [
+                    dbc.Col(cases_table(found), md=9 if can_create else 12),
+                    dbc.Col(_new_case_form(), md=3) if can_create else None,
+                ]
+            ),
+        ]
+    )
+
+
+@callback(
+    Output(ids.CASES_NAV, "href", allow_duplicate=True),
+    Input(ids.CASES_SEARCH, "n_clicks"),
+    [State(v, "value") for v in FILTERS.values()],
+    prevent_initial_call=True,
+)
+@requires("viewer")
+def callback_cases_search(_clicks, *values):
+    """Put the filters in the URL; the page lists what they select."""
+    query = {k: v.strip() for k, v in zip(FILTERS, values) if v and v.strip()}
+    return "/cases" + (f"?{urlencode(query)}" if query else "")
+
+
+@callback(
+    Output(ids.CASES_NAV, "href", allow_duplicate=True),
+    Output(ids.CASES_ALERT, "children"),
+    Input(ids.CASES_CREATE, "n_clicks"),
+    State(ids.CASES_NEW_TITLE, "value"),
+    State(ids.CASES_NEW_DESCRIPTION, "value"),
+    State(ids.CASES_NEW_TAGS, "value"),
+    prevent_initial_call=True,
+)
+@requires("investigator")
+def callback_cases_create(_clicks, title, description, tags):
+    """Open a case owned by the user and go to it."""
+    try:
+        case = Cases(services().store).create(flask_login.current_user.name, title or "", description or "", tags or "")
+    except TracingError as err:
+        return no_update, error_alert(err)
+    return f"/case/{case.id}", None
