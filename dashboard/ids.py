@@ -10,6 +10,8 @@ HOME_CHAIN = "home-chain-select"
 HOME_SUBMIT = "home-submit"
 HOME_ADDRESS_HELP = "home-address-help"
 HOME_NAV = "home-nav"
+HOME_RECENT = "home-recent"
+HOME_ACTORS = "home-demo-table"
 
 # address page: the form
 ADDRESS_ADDRESS = "address-address-input"
@@ -22,6 +24,7 @@ ADDRESS_PARAM_HELP = "address-param-help"  # pattern {"type": ADDRESS_PARAM_HELP
 ADDRESS_TRACE_LINK = "address-trace-link"
 ADDRESS_SHARE_LINK = "address-share-link"
 ADDRESS_COPY = "address-copy"
+ADDRESS_IDENTITY = "address-identity"
 
 # address page: results
 ADDRESS_REQUEST = "address-request"

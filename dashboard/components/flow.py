@@ -3,6 +3,7 @@
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.components.links import address_link
 from tracing.figures import amount, when
 from tracing.flow import DIRECTIONS, MODELS, Trace
 from tracing.flow.result import DESTINATION_GROUPS
@@ -134,7 +135,7 @@ def _transaction_list(transactions, shown: int = 3) -> html.Div:
     return html.Div(items)
 
 
-def node_details(data: dict, symbol: str, links: dict[str, str]) -> html.Div:
+def node_details(data: dict, symbol: str, links: dict[str, str], chain=None) -> html.Div:
     """What a clicked node is, with links: its address page, trace from it, expand it, highlight the path."""
     facts = [
         ("Label", f"{data.get('label') or '-'} {data.get('category') or ''}".strip()),
@@ -146,7 +147,10 @@ def node_details(data: dict, symbol: str, links: dict[str, str]) -> html.Div:
         facts.append(("Addresses folded", data.get("count")))
     return html.Div(
         [
-            html.Div(data["id"], className="font-monospace small text-break mb-2"),
+            html.Div(
+                address_link(chain, data["id"]) if chain and data.get("kind") != "more" else data["id"],
+                className="font-monospace small text-break mb-2",
+            ),
             dbc.Table(html.Tbody([html.Tr([html.Th(k), html.Td(v)]) for k, v in facts]), size="sm"),
             html.Div(
                 [

@@ -18,14 +18,17 @@ from dashboard.components.forms import (
     params_panel,
     register_address_help,
 )
+from dashboard.components.identity import identity_header
 from dashboard.components.results import asset_options, chart_panels, result_panels
 from dashboard.components.transfers import transfer_section
 from dashboard.errors import error_alert
+from dashboard.recent import remember
 from dashboard.roles import requires
 from dashboard.services import services
 from dashboard.tables import table_query, transfer_page
 from dashboard.urls import address_path, trace_path
 from tracing.errors import BadParameters, InvalidAddress, TracingError
+from tracing.figures import short_address
 from tracing.model import display_address
 from tracing.params import FIELDS, Parameters
 
@@ -33,7 +36,7 @@ dash.register_page(
     __name__,
     required_role="viewer",
     path_template="/address/<chain>/<address>",
-    title="Address · Tracing",
+    title=lambda chain="", address="", **_: f"{short_address(address)} · Address · Tracing",
     name="Address",
 )
 
@@ -133,6 +136,7 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
             dbc.Card(
                 dbc.CardBody(
                     [
+                        html.Div(id=ids.ADDRESS_IDENTITY, className="mb-2"),
                         address_form(FORM_IDS, shown, chain),
                         dbc.InputGroup(
                             [
@@ -208,6 +212,7 @@ def callback_address_navigate(_clicks, _submits, values, text, chain):
 
 @callback(
     Output(ids.ADDRESS_ALERT, "children"),
+    Output(ids.ADDRESS_IDENTITY, "children"),
     Output(ids.ADDRESS_SCORE, "children"),
     Output(ids.ADDRESS_TESTS, "children"),
     Output(ids.ADDRESS_COUNTERPARTIES, "children"),
@@ -220,14 +225,17 @@ def callback_address_navigate(_clicks, _submits, values, text, chain):
 @requires("viewer")
 def callback_address_results(request):
     """Score the address of the URL and fill the score, test and counterparty panels (or say why it cannot)."""
-    hidden = (None, None, None, [], None, {"display": "none"}, None)
+    hidden = (None, None, None, None, [], None, {"display": "none"}, None)
     if not request:
         return no_update, *hidden
     try:
         found = services().investigate(request["chain"], request["address"], Parameters(**request["params"]))
     except TracingError as err:
         return error_alert(err), *hidden
-    return None, *result_panels(found), *asset_options(found), {}, request
+    report = found.report
+    remember(report.table.chain.value, report.address)
+    identity = identity_header(report.address, found.labels.of(report.table.chain, report.address))
+    return None, identity, *result_panels(found), *asset_options(found), {}, request
 
 
 @callback(

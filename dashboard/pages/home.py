@@ -1,4 +1,6 @@
-"""Home: an address form and the demo world's key addresses to click."""
+"""Home: one search box for any address, this user's recent investigations, and the demo world's actors."""
+
+import functools
 
 import dash
 import dash_bootstrap_components as dbc
@@ -6,9 +8,12 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.components.forms import address_form, navigation_target, register_address_help
+from dashboard.components.links import address_link
+from dashboard.recent import recent
 from dashboard.roles import requires
 from dashboard.urls import address_path, trace_path
 from tracing.flow import TraceParameters
+from tracing.model import Chain
 from tracing.sources import demo
 
 dash.register_page(__name__, required_role="viewer", path="/", title="Tracing", name="Home")
@@ -19,42 +24,88 @@ FORM_IDS = {
     "help": ids.HOME_ADDRESS_HELP,
     "submit": ids.HOME_SUBMIT,
 }
+OTHER_CHAIN_ACTORS = (
+    (Chain.ETHEREUM, "ethereum_wallet_3", "Lazarus payer", "paid 1,500 ETH to the Lazarus Group (OFAC-listed)"),
+    (Chain.ETHEREUM, demo.LAZARUS, "Lazarus Group", "the Lazarus Group's address (OFAC-listed)"),
+    (Chain.BITCOIN, "bitcoin_wallet_5", "trafficker payer", "paid 0.35 BTC to a listed narcotics trafficker"),
+    (Chain.SOLANA, "solana_wallet_0", "Solana wallet", "an ordinary Solana wallet"),
+)
+"""The demo's actors beyond TRON: chain, cast name (or address), who they are, what they did."""
 
 
-def _demo_card() -> dbc.Card:
+@functools.cache
+def _world() -> tuple[dict[str, str], str]:
+    """The demo's cast and theft transaction (built once: the world takes most of a second)."""
     world = demo.build_demo()
-    rows = [
+    return world.cast, world.theft_tx
+
+
+def _actor_rows() -> list[html.Tr]:
+    cast, _ = _world()
+    actors = [(Chain.TRON, cast[name], name.replace("_", " "), role) for name, role in demo.KEY_ACTORS]
+    actors += [(chain, cast.get(name, name), who, what) for chain, name, who, what in OTHER_CHAIN_ACTORS]
+    return [
         html.Tr(
             [
-                html.Td(
-                    dcc.Link(
-                        name.replace("_", " "), href=address_path("tron", world.cast[name]), className="fw-semibold"
-                    )
-                ),
-                html.Td(world.cast[name], className="font-monospace small"),
+                html.Td(dcc.Link(name, href=address_path(chain.value, address), className="fw-semibold")),
+                html.Td(dbc.Badge(chain.value.title(), color="light", text_color="dark")),
+                html.Td(address_link(chain, address, short=True), className="small"),
                 html.Td(role, className="small"),
             ]
         )
-        for name, role in demo.KEY_ACTORS
+        for chain, address, name, role in actors
     ]
+
+
+def _demo_card() -> dbc.Card:
+    cast, theft_tx = _world()
     return dbc.Card(
         [
-            dbc.CardHeader("Demo world: a USDT theft on TRON", className="fw-semibold"),
+            dbc.CardHeader("Demo world: a USDT theft on TRON, and payers of listed addresses on Ethereum and Bitcoin"),
             dbc.CardBody(
                 [
-                    dbc.Table(html.Tbody(rows), hover=True, size="sm", className="mb-2", id="home-demo-table"),
+                    dbc.Table(
+                        html.Tbody(_actor_rows()),
+                        hover=True,
+                        size="sm",
+                        responsive=True,
+                        className="mb-2",
+                        id=ids.HOME_ACTORS,
+                    ),
                     dcc.Link(
                         "Trace the stolen 250,000 USDT from the theft transaction",
-                        href=trace_path(
-                            "tron", world.cast["victim"], TraceParameters(tx=world.theft_tx, model="poison")
-                        ),
+                        href=trace_path("tron", cast["victim"], TraceParameters(tx=theft_tx, model="poison")),
                         id=ids.HOME_TRACE_THEFT,
                         className="fw-semibold",
                     ),
                 ]
             ),
         ],
-        className="shadow-sm",
+        className="shadow-sm mb-4",
+    )
+
+
+def _recent_card() -> dbc.Card:
+    mine = recent()
+    body = (
+        html.Ul(
+            [
+                html.Li(
+                    [
+                        dbc.Badge(chain.title(), color="light", text_color="dark", className="me-2"),
+                        address_link(chain, address),
+                    ]
+                )
+                for chain, address in mine
+            ],
+            className="list-unstyled mb-0 small",
+        )
+        if mine
+        else html.P("Nothing yet: the addresses you investigate appear here.", className="text-muted small mb-0")
+    )
+    return dbc.Card(
+        [dbc.CardHeader("Your recent investigations"), dbc.CardBody(body, id=ids.HOME_RECENT)],
+        className="shadow-sm mb-4",
     )
 
 
@@ -65,11 +116,11 @@ def layout(**_query) -> html.Div:
             dcc.Location(id=ids.HOME_NAV, refresh="callback-nav"),
             html.H1("Investigate an address", className="h3"),
             html.P(
-                "Is it dangerous, and why? Enter an address or pick one of the demo world's actors.",
+                "Is it dangerous, and why? Any TRON, Ethereum, Bitcoin or Solana address; the chain is detected.",
                 className="text-muted",
             ),
             dbc.Card(dbc.CardBody(address_form(FORM_IDS)), className="shadow-sm mb-4"),
-            _demo_card(),
+            dbc.Row([dbc.Col(_recent_card(), lg=4), dbc.Col(_demo_card(), lg=8)]),
         ],
         className="home-page",
     )

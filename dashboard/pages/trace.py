@@ -26,12 +26,17 @@ from dashboard.roles import requires
 from dashboard.services import services
 from dashboard.urls import address_path, trace_path
 from tracing.errors import BadParameters, TracingError
+from tracing.figures import short_address
 from tracing.flow import FORMATS, Trace, TraceParameters, display_graph, trace_bytes
 from tracing.flow.cyto import STYLESHEET, cytoscape_elements, path_to
 from tracing.flow.graph import MORE
 
 dash.register_page(
-    __name__, required_role="viewer", path_template="/trace/<chain>/<address>", title="Trace · Tracing", name="Trace"
+    __name__,
+    required_role="viewer",
+    path_template="/trace/<chain>/<address>",
+    title=lambda chain="", address="", **_: f"{short_address(address)} · Trace · Tracing",
+    name="Trace",
 )
 
 FILTERS = {"type": ids.TRACE_FILTER, "name": ALL}
@@ -72,7 +77,14 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
     params = TraceParameters(**request["params"]) if request["params"] else None
     link = flask.request.host_url.rstrip("/") + trace_path(chain, address, params, expanded=request["expanded"])
     header = [
-        html.H5(["Fund flow from ", html.Span(address, className="font-monospace")], className="mb-2"),
+        html.H5(
+            [
+                "Where the funds of " if params and params.direction == "backward" else "Where the funds went from ",
+                html.Span(address, className="font-monospace text-break"),
+                " came from" if params and params.direction == "backward" else "",
+            ],
+            className="mb-2",
+        ),
         dcc.Link("Open the address page", href=address_path(chain, address), className="small me-3"),
         dbc.InputGroup(
             [
@@ -209,7 +221,7 @@ def callback_trace_node(data, request):
             "Address page": address_path(chain, node),
             "Trace from here": trace_path(chain, node, params.with_(tx=None)),
         }
-    return node_details(data, _trace_of(request).asset.symbol, links)
+    return node_details(data, _trace_of(request).asset.symbol, links, chain)
 
 
 @callback(

@@ -197,10 +197,10 @@ def test_the_pages_charts_follow_the_asset_picker(app, services):
     with app.server.test_request_context("/"):
         results = page(app, "address").callback_address_results(request)
         timeline, histogram = page(app, "address").callback_address_charts(request, "USDC")
-    options, chosen = results[4], results[5]
+    options, chosen = results[5], results[6]
     assert {o["value"] for o in options} == {"ETH", "USDC"} and chosen == options[0]["value"]
     assert "USDC" in timeline.layout.yaxis.title.text and "USDC" in histogram.layout.xaxis.title.text
-    assert "1,500.000000 ETH" in str(results[3])  # the counterparty table, Lazarus's row
+    assert "1,500.000000 ETH" in str(results[4])  # the counterparty table, Lazarus's row
 
 
 def test_the_transfer_table_names_the_flagging_test_links_and_offers_a_trace(services):
@@ -210,3 +210,55 @@ def test_the_transfer_table_names_the_flagging_test_links_and_offers_a_trace(ser
     assert "pass-through" in text and "table-danger" in text
     assert "/address/tron/" in text and f"/trace/tron/{THIEF}?asset=USDT&amp;tx=" not in text
     assert f"/trace/tron/{THIEF}?" in text and "tx=" in text
+
+
+def _identity_of(app, chain, address):
+    request = {"chain": chain, "address": address, "params": Parameters().to_dict()}
+    with app.server.test_request_context("/"):
+        return str(page(app, "address").callback_address_results(request)[1])
+
+
+def test_the_header_names_the_address_and_its_sanctions_in_red(app):
+    from tracing.sources.demo import GARANTEX, build_demo
+
+    listed = _identity_of(app, "tron", GARANTEX)
+    assert "color='danger'" in listed and "OFAC SDN" in listed and "GARANTEX EUROPE OU" in listed
+    assert "listed 2022-04-05" in listed and "CYBER4" in listed
+    exchange = _identity_of(app, "tron", build_demo().cast["exchange_hot_wallet"])
+    assert "Demo Exchange · exchange" in exchange and "danger" not in exchange
+    assert "No label known" in _identity_of(app, "tron", THIEF)
+
+
+def test_tab_titles_name_the_address(app):
+    import dash
+
+    titles = {p["module"].split(".")[-1]: p["title"] for p in dash.page_registry.values()}
+    assert titles["address"](chain="tron", address=THIEF) == "TVEt2w…kqk6 · Address · Tracing"
+    assert titles["trace"](chain="tron", address=THIEF).startswith("TVEt2w…kqk6 · Trace")
+
+
+def test_home_offers_every_chains_actors_and_this_users_recent_investigations(app):
+    from tracing.sources.demo import build_demo
+
+    cast = build_demo().cast
+    request = {"chain": "tron", "address": THIEF, "params": Parameters().to_dict()}
+    with app.server.test_request_context("/"):
+        before = str(find(page(app, "home").layout(), "home-recent"))
+        page(app, "address").callback_address_results(request)
+        after = str(find(page(app, "home").layout(), "home-recent"))
+        actors = str(find(page(app, "home").layout(), "home-demo-table"))
+    assert "Nothing yet" in before and f"/address/tron/{THIEF}" in after
+    for chain, name in (
+        ("ethereum", "ethereum_wallet_3"),
+        ("bitcoin", "bitcoin_wallet_5"),
+        ("solana", "solana_wallet_0"),
+    ):
+        assert f"/address/{chain}/{cast[name]}" in actors
+
+
+def test_evidence_wraps_at_word_boundaries_and_addresses_never_break():
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "assets" / "app.css").read_text()
+    assert "break-all" not in css  # "word-break: break-all" cut evidence sentences mid-word
+    assert ".address-link { white-space: nowrap; }" in css

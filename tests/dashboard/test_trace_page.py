@@ -98,3 +98,13 @@ def test_the_summary_and_the_table_list_the_sanctioned_destination(app, page, th
         text.index("Exchanges (freeze requests)") < text.index("Sanctioned · 1 · 8,000.00 USDT") < text.index(GARANTEX)
     )
     assert f"/address/tron/{GARANTEX}" in text
+
+
+def test_a_clicked_address_links_to_its_page_and_backward_traces_say_where_funds_came_from(app, page, theft):
+    request = request_for(page, theft, model="poison")
+    thief = WORLD.cast["thief"]
+    with app.server.test_request_context("/"):
+        details = page.callback_trace_node({"id": thief, "kind": "address", "hop": 1, "received": 250_000.0}, request)
+        backward = page.layout("tron", thief, direction="backward")
+    assert f"href='/address/tron/{thief}'" in str(details) and "250,000.00 USDT" in str(details)
+    assert "came from" in str(backward)

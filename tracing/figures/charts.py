@@ -187,10 +187,18 @@ def timeline(
             "font": {"size": 14},
         },
         yaxis={**_LOG_AMOUNTS, "title": f"amount ({symbol}, log scale)", **_GRID_LINES},
-        xaxis={"type": "date", "rangeslider": {"visible": True, "thickness": 0.08}, **_GRID_LINES},
+        xaxis={"type": "date", "rangeslider": {"visible": True, "thickness": 0.08}, **_GRID_LINES, **_time_range(span)},
         height=440,
     )
     return fig
+
+
+def _time_range(span: tuple[float, float]) -> dict:
+    """A day either side when the transfers span less than an hour (plotly would zoom to milliseconds)."""
+    if span[1] - span[0] >= 3600:
+        return {}
+    middle = (span[0] + span[1]) / 2
+    return {"range": [(middle - 86_400) * 1000.0, (middle + 86_400) * 1000.0]}
 
 
 def _threshold_edges(z: np.ndarray, low: float, high: float, target_bins: int) -> np.ndarray:
