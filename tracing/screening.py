@@ -3,14 +3,19 @@
 The local lists are the store's sanctions labels and, while it is the newer
 issue, the shipped OFAC snapshot (see :meth:`Store.label_index`). Addresses of
 chains the product does not read (Litecoin, Monero ...) are matched as listed.
+With the Chainalysis sanctions API configured, its identifications are added;
+when it fails, the answer comes from the local lists and its ``api`` part says
+so: a failure is never a silent "not listed".
 """
 
-from tracing.errors import InvalidAddress
+from datetime import UTC, datetime
+
+from tracing.errors import InvalidAddress, SourceUnavailable
 from tracing.labels import Label, LabelIndex
 from tracing.model import Chain, display_address, normalize_address
 from tracing.store import Store
 
-__all__ = ["check_address", "entry_of", "lists_consulted"]
+__all__ = ["api_entries", "check_address", "entry_of", "lists_consulted"]
 
 
 def entry_of(label: Label) -> dict:
@@ -34,10 +39,42 @@ def lists_consulted(index: LabelIndex) -> list[dict]:
     return [{"list": s, "version": v or None} for s, v in sorted(versions.items())]
 
 
+def api_entries(api, address: str) -> tuple[list[dict], dict]:
+    """The API's entries for ``address`` and the ``api`` part of the answer (its status, or why it failed)."""
+    name = getattr(api, "name", "Chainalysis sanctions API")
+    try:
+        found, fetched, cached = api.identifications(address)
+    except SourceUnavailable as err:
+        return [], {"name": name, "status": "failed", "message": f"{err}; answered from the local lists only"}
+    when = datetime.fromtimestamp(fetched, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    entries = [
+        {
+            "entity": i["name"],
+            "sdn_id": None,
+            "programs": [],
+            "listed_on": None,
+            "list": name,
+            "list_version": when,
+            "description": i["description"],
+            "url": i["url"],
+        }
+        for i in found
+    ]
+    return entries, {"name": name, "status": "cached" if cached else "ok", "checked_at": when}
+
+
 def check_address(
-    store: Store, address: str, chain: Chain | str | None = None, *, index: LabelIndex | None = None
+    store: Store,
+    address: str,
+    chain: Chain | str | None = None,
+    *,
+    index: LabelIndex | None = None,
+    api=None,
 ) -> dict:
-    """``{"address", "chain", "listed", "entries", "lists"}`` for one address.
+    """``{"address", "chain", "listed", "entries", "lists", "api"}`` for one address.
+
+    ``api`` (a :class:`~tracing.sources.chainalysis.ChainalysisSanctions`, or None
+    when no key is set) is asked too; ``api`` in the answer is None without one.
 
     A list entry on a chain the product does not read answers for the address as
     written when no chain is given (a Bitcoin SV address is also a valid Bitcoin
@@ -60,10 +97,13 @@ def check_address(
     entries = index.sanctioned(where, canonical)
     if not entries and chain is None and elsewhere:
         where, canonical, entries = elsewhere[0].chain, text, elsewhere
+    shown = display_address(where, canonical) if isinstance(where, Chain) else canonical
+    found, status = api_entries(api, shown) if api is not None else ([], None)
     return {
-        "address": display_address(where, canonical) if isinstance(where, Chain) else canonical,
+        "address": shown,
         "chain": str(where),
-        "listed": bool(entries),
-        "entries": [entry_of(lb) for lb in entries],
+        "listed": bool(entries or found),
+        "entries": [entry_of(lb) for lb in entries] + found,
         "lists": lists_consulted(index),
+        "api": status,
     }

@@ -35,6 +35,8 @@ class Settings:
     solana_rpc_url: str = "https://api.mainnet-beta.solana.com"
     chainalysis_url: str = "https://public.chainalysis.com/api/v1"
     chainalysis_api_key: str = ""
+    chainalysis_cache_ttl: int = 86_400  # seconds an answer of the sanctions API is reused
+    sdn_url: str = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/SDN_ADVANCED.XML"
     redis_url: str = ""
     http_connect_timeout: float = 5.0
     http_read_timeout: float = 20.0

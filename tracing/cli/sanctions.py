@@ -14,16 +14,18 @@ import tempfile
 from pathlib import Path
 
 from tracing.cli import command
+from tracing.errors import ImportFormatError, SourceUnavailable
 from tracing.labels import OFAC_LIST, load_sanctions_file
 from tracing.labels.ofac import parse_sdn_advanced
 from tracing.labels.sanctions import sdn_labels
 from tracing.screening import check_address
+from tracing.settings import load_settings
+from tracing.sources.chainalysis import ChainalysisSanctions
+from tracing.sources.ofac import download_sdn
 from tracing.store import Store
 from tracing.store.label_store import LabelStore
 
-__all__ = ["SDN_URL", "add_parser", "cli_actor", "print_skipped"]
-
-SDN_URL = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/SDN_ADVANCED.XML"
+__all__ = ["add_parser", "cli_actor", "print_skipped"]
 
 
 def cli_actor() -> str:
@@ -53,7 +55,7 @@ def add_parser(sub) -> None:
     update = actions.add_parser("update", help="refresh the OFAC SDN list from sdn_advanced.xml")
     where = update.add_mutually_exclusive_group()
     where.add_argument("--file", help="a downloaded sdn_advanced.xml or .xml.bz2")
-    where.add_argument("--url", help=f"download from this address (default {SDN_URL})")
+    where.add_argument("--url", help="download from this address (default: SDN_URL, the Treasury's download address)")
     check = actions.add_parser("check", help="is an address listed? (no transfers needed)")
     check.add_argument("address")
     check.add_argument("--chain", help="tron, ethereum, bitcoin or solana (detected when omitted)")
@@ -76,15 +78,22 @@ def _load(args: argparse.Namespace, store: Store) -> int:
 
 
 def _update(args: argparse.Namespace, store: Store) -> int:
+    kept = "; the previous list is kept"
     if args.file:
-        path = Path(args.file)
-        sdn = parse_sdn_advanced(path)
+        try:
+            sdn = parse_sdn_advanced(Path(args.file))
+        except ImportFormatError as err:
+            raise ImportFormatError(f"{err}{kept}") from err
     else:
-        from tracing.sources.ofac import download_sdn  # the HTTP layer only when downloading
-
+        settings = load_settings()
+        url = args.url or settings.sdn_url
         with tempfile.TemporaryDirectory() as tmp:
-            path = download_sdn(args.url or SDN_URL, Path(tmp))
-            sdn = parse_sdn_advanced(path)
+            try:
+                sdn = parse_sdn_advanced(download_sdn(url, Path(tmp), settings))
+            except SourceUnavailable as err:
+                raise SourceUnavailable(f"cannot download the SDN list: {err}{kept}") from err
+            except ImportFormatError as err:
+                raise ImportFormatError(f"what {url} sent is not sdn_advanced.xml ({err.__cause__}){kept}") from err
     read = sdn_labels([a.to_row() for a in sdn.addresses], source=OFAC_LIST, version=sdn.published)
     stored = LabelStore(store).replace_list(OFAC_LIST, read.labels, cli_actor(), sdn.published)
     print(
@@ -96,11 +105,20 @@ def _update(args: argparse.Namespace, store: Store) -> int:
 
 
 def _check(args: argparse.Namespace, store: Store) -> int:
-    result = check_address(store, args.address, args.chain)
+    settings = load_settings()
+    api = ChainalysisSanctions(settings) if settings.chainalysis_api_key else None
+    try:
+        result = check_address(store, args.address, args.chain, api=api)
+    finally:
+        if api is not None:
+            api.close()
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))
         return 0
     versions = ", ".join(f"{x['list']} {x['version'] or ''}".strip() for x in result["lists"]) or "none"
+    if result["api"] is not None:
+        api_state = result["api"]
+        print(f"{api_state['name']}: {api_state.get('message') or api_state['status']}")
     if not result["listed"]:
         print(f"{result['address']} ({result['chain']}): not listed. Lists checked: {versions}")
         return 0
@@ -110,4 +128,6 @@ def _check(args: argparse.Namespace, store: Store) -> int:
         programs = f", programs {';'.join(e['programs'])}" if e["programs"] else ""
         since = f", listed {e['listed_on']}" if e["listed_on"] else ""
         print(f"  {e['entity']} ({e['list']} {e['list_version'] or ''}{sdn}{programs}{since})".replace(" )", ")"))
+        if e.get("url"):
+            print(f"    {e.get('description') or ''} {e['url']}".rstrip())
     return 0

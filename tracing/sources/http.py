@@ -19,6 +19,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -117,8 +118,25 @@ class HttpClient:
         """POST ``payload`` as JSON to ``url`` and decode the JSON answer."""
         return self._request("POST", url, json=payload, headers=headers)
 
+    def download(self, url: str, path: Path, *, chunk: int = 1 << 20) -> int:
+        """GET ``url`` into the file ``path`` in chunks (a large file, not JSON); return the bytes written."""
+
+        def save(answer: requests.Response, host: str) -> int:
+            if answer.status_code >= 400:
+                return self._decode(answer, host)  # raises, naming the status
+            written = 0
+            try:
+                with path.open("wb") as out:
+                    for part in answer.iter_content(chunk):
+                        written += out.write(part)
+            except requests.RequestException as err:
+                raise SourceUnavailable(f"{self.name} ({host}) broke off the download ({type(err).__name__})") from None
+            return written
+
+        return self._request("GET", url, stream=True, decode=save)
+
     # -- the one loop -----------------------------------------------------------------------
-    def _request(self, method: str, url: str, **kwargs) -> Any:
+    def _request(self, method: str, url: str, *, decode: Callable | None = None, **kwargs) -> Any:
         host = urlsplit(url).netloc or url
         timeout = (self.settings.http_connect_timeout, self.settings.http_read_timeout)
         last: SourceUnavailable | None = None
@@ -148,7 +166,7 @@ class HttpClient:
                     if wait is not None and wait > self.settings.http_max_wait:
                         raise last  # it asks for longer than we may wait: say so now
                     continue
-                return self._decode(answer, host)
+                return (decode or self._decode)(answer, host)
         raise type(last)(f"{last} (gave up after {attempts} attempts)", *_extra(last)) from None
 
     def _delay(self, attempt: int, last: SourceUnavailable | None) -> float:
