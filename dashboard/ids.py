@@ -65,6 +65,7 @@ TRACE_EXITS = "trace-exits"
 TRACE_EXPORT_FORMAT = "trace-export-format"
 TRACE_EXPORT = "trace-export"
 TRACE_DOWNLOAD = "trace-download"
+TRACE_EXPORT_ERROR = "trace-export-error"
 
 # cases page
 CASES_NAV = "cases-nav"

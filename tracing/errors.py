@@ -8,6 +8,7 @@ __all__ = [
     "AddressNotFound",
     "BadParameters",
     "CaseNotFound",
+    "ExportFailed",
     "ImportFormatError",
     "InvalidAddress",
     "NoFlowPath",
@@ -48,6 +49,10 @@ class NoFlowPath(TracingError, LookupError):
 
 class ImportFormatError(TracingError, ValueError):
     """A file to import does not have the expected format; the message names the line."""
+
+
+class ExportFailed(TracingError):
+    """A result could not be written in the format asked for (or to the place asked for)."""
 
 
 class SourceUnavailable(TracingError):

@@ -114,6 +114,7 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
         size="sm",
         style={"maxWidth": "260px"},
     )
+    export = html.Div([export, html.Div(id=ids.TRACE_EXPORT_ERROR, className="mt-2")])
     return html.Div(
         [
             dcc.Location(id=ids.TRACE_NAV, refresh="callback-nav"),
@@ -242,6 +243,7 @@ def callback_trace_edge(data, request):
 
 @callback(
     Output(ids.TRACE_DOWNLOAD, "data"),
+    Output(ids.TRACE_EXPORT_ERROR, "children"),
     Input(ids.TRACE_EXPORT, "n_clicks"),
     State(ids.TRACE_EXPORT_FORMAT, "value"),
     State(ids.TRACE_REQUEST, "data"),
@@ -249,8 +251,11 @@ def callback_trace_edge(data, request):
 )
 @requires("viewer")
 def callback_trace_export(_clicks, suffix, request):
-    """The trace as a GEXF, GraphML, JSON or CSV file."""
+    """The trace as a GEXF, GraphML, JSON or CSV file; a failure is shown beside the button."""
     if not request or not request["params"]:
-        return no_update
-    found = _trace_of(request)
-    return dcc.send_bytes(trace_bytes(found, suffix), f"trace-{request['address']}{suffix}")
+        return no_update, no_update
+    try:
+        data = trace_bytes(_trace_of(request), suffix)
+    except TracingError as err:
+        return no_update, error_alert(err)
+    return dcc.send_bytes(data, f"trace-{request['address']}{suffix}"), None

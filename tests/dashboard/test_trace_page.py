@@ -2,6 +2,7 @@
 
 import importlib
 
+import dash
 import pytest
 from dashboard_helpers import login
 
@@ -83,8 +84,21 @@ def test_a_focused_node_highlights_the_path_from_the_source(app, page, theft):
 
 def test_export_sends_a_gexf_file(app, page, theft):
     with app.server.test_request_context("/"):
-        sent = page.callback_trace_export(1, ".gexf", request_for(page, theft))
-    assert sent["filename"].endswith(".gexf") and sent["base64"]
+        sent, error = page.callback_trace_export(1, ".gexf", request_for(page, theft, asset="USDT"))
+    assert sent["filename"].endswith(".gexf") and sent["base64"] and error is None
+
+
+def test_a_failed_export_is_shown_beside_the_button(app, page, theft, monkeypatch):
+    import networkx as nx
+
+    def broken(_graph, _out):
+        raise nx.NetworkXError("GEXF does not support this")
+
+    monkeypatch.setattr(nx, "write_gexf", broken)
+    with app.server.test_request_context("/"):
+        sent, error = page.callback_trace_export(1, ".gexf", request_for(page, theft))
+    assert sent is dash.no_update
+    assert error.id == "error-alert" and "could not write the trace as .gexf" in error.children
 
 
 def test_the_summary_and_the_table_list_the_sanctioned_destination(app, page, theft):

@@ -13,6 +13,7 @@ from tracing.cli import command
 from tracing.errors import BadParameters, NoFlowPath
 from tracing.figures import amount, when
 from tracing.flow import DIRECTIONS, FORMATS, MODELS, Trace, TraceParameters, export_trace, flow_paths
+from tracing.flow.export import check_export_path
 from tracing.flow.result import DESTINATION_GROUPS
 from tracing.investigate import gather_flow, trace_stored
 from tracing.model import normalize_address
@@ -63,8 +64,8 @@ def add_parser(sub) -> None:
 def cmd_trace(args: argparse.Namespace, store: Store) -> int:
     """Trace from an address and print the exits, the addresses reached and the transfers."""
     params = TraceParameters.from_mapping({k: getattr(args, k) for k in TRACE_OPTIONS})
-    if args.export and args.export[args.export.rfind(".") :].lower() not in FORMATS:
-        raise BadParameters("export", f"unknown file type of {args.export!r}; use one of {', '.join(FORMATS)}")
+    if args.export:
+        check_export_path(args.export)  # before tracing: a wrong path is said at once
     demo.ensure_demo(store)
     result = trace_stored(store, args.address, params, chain=args.chain)
     print(json.dumps(result.to_dict(), indent=2) if args.json else render_trace(result))

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import networkx as nx
 
-from tracing.errors import BadParameters
+from tracing.errors import BadParameters, ExportFailed
 from tracing.flow.graph import trace_graph
 from tracing.flow.result import Trace
 
-__all__ = ["CSV_COLUMNS", "FORMATS", "export_trace", "trace_bytes", "trace_csv"]
+__all__ = ["CSV_COLUMNS", "FORMATS", "check_export_path", "export_trace", "trace_bytes", "trace_csv"]
 
 CSV_COLUMNS = ("tx_hash", "index", "timestamp", "from", "to", "asset", "amount", "traced", "hop")
 
@@ -61,16 +61,49 @@ def trace_bytes(trace: Trace, suffix: str) -> bytes:
     ------
     BadParameters
         The extension is not one of :data:`FORMATS`.
+    ExportFailed
+        The encoder could not write this trace (the message says why).
     """
-    encoder = FORMATS.get(suffix.lower())
+    encoder = FORMATS.get(str(suffix).lower())
     if encoder is None:
         raise BadParameters("export", f"unknown file type {suffix!r}; use one of {', '.join(FORMATS)}")
-    return encoder(trace)
+    try:
+        return encoder(trace)
+    except (ValueError, TypeError, KeyError, nx.NetworkXError) as err:
+        raise ExportFailed(f"could not write the trace as {suffix}: {err}") from err
+
+
+def check_export_path(path: str | Path) -> Path:
+    """``path`` when a trace can be written there: a known extension in an existing folder.
+
+    Raises
+    ------
+    BadParameters
+        The extension is unknown or the folder does not exist.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in FORMATS:
+        raise BadParameters("export", f"unknown file type of {str(path)!r}; use one of {', '.join(FORMATS)}")
+    folder = path.parent
+    if not folder.is_dir():
+        raise BadParameters("export", f"the folder {str(folder)!r} does not exist; create it or choose another")
+    return path
 
 
 def export_trace(trace: Trace, path: str | Path) -> Path:
-    """Write ``trace`` to ``path`` in the format its extension names; return the path."""
-    path = Path(path)
+    """Write ``trace`` to ``path`` in the format its extension names; return the path.
+
+    Raises
+    ------
+    BadParameters
+        See :func:`check_export_path`.
+    ExportFailed
+        The trace could not be encoded or the file could not be written.
+    """
+    path = check_export_path(path)
     data = trace_bytes(trace, path.suffix)
-    path.write_bytes(data)
+    try:
+        path.write_bytes(data)
+    except OSError as err:
+        raise ExportFailed(f"could not write {path}: {err.strerror or err}") from err
     return path

@@ -62,7 +62,7 @@ def trace_graph(trace: Trace) -> nx.MultiDiGraph:
     ``label`` and ``category``; edges also carry ``traced`` and ``hop``.
     """
     g = transfer_graph(trace.edges, trace.traced)
-    g.graph.update(source=trace.source, asset=trace.asset.symbol, **trace.params.changed())
+    g.graph.update({**trace.params.changed(), "source": trace.source, "asset": trace.asset.symbol})
     for row in trace.address_rows():
         g.add_node(row.pop("address"), **row)
     for (*_, data), hop in zip(g.edges(keys=True, data=True), _edge_hops(trace, g)):

@@ -70,3 +70,20 @@ def test_path_shows_the_mule_chain(capsys, demo_url, world):
     assert status == 0
     assert best["addresses"][2:5] == [cast["mule_2_1"], cast["mule_2_2"], cast["mule_2_3"]]
     assert best["amount"] == pytest.approx(45_997)
+
+
+def test_trace_exports_with_an_asset_filter(capsys, demo_url, world, tmp_path):
+    for name in ("t.gexf", "t.graphml"):
+        target = tmp_path / name
+        status, _, err = run(
+            capsys, demo_url, "trace", world.cast["victim"], "--asset", "USDT", "--export", str(target)
+        )
+        assert status == 0 and name in err
+    graph = nx.read_graphml(target)
+    assert graph.graph["asset"] == "USDT" and graph.graph["source"] == world.cast["victim"]
+
+
+def test_trace_export_to_a_missing_folder_is_one_line_before_tracing(capsys, demo_url, world, tmp_path):
+    status, out, err = run(capsys, demo_url, "trace", world.cast["victim"], "--export", str(tmp_path / "no" / "t.csv"))
+    assert status == 2 and out == ""
+    assert err.startswith("error: export: the folder") and err.count("\n") == 1

@@ -6,8 +6,8 @@ import json
 import networkx as nx
 import pytest
 
-from tracing.errors import BadParameters
-from tracing.flow import TraceParameters, export_trace, trace
+from tracing.errors import BadParameters, ExportFailed
+from tracing.flow import FORMATS, TraceParameters, export_trace, trace, trace_bytes
 
 
 @pytest.fixture(scope="module")
@@ -42,3 +42,44 @@ def test_json_and_csv(tmp_path, theft_trace):
 def test_an_unknown_extension_is_refused(tmp_path, theft_trace):
     with pytest.raises(BadParameters, match="export"):
         export_trace(theft_trace, tmp_path / "t.xlsx")
+
+
+FILTERS = [
+    {"asset": "USDT"},
+    {"asset": "USDT", "since": "2025-07-29", "until": "2025-07-30T00:00", "min_amount": 1.5, "hops": 4},
+    {"model": "fifo", "direction": "backward", "amount": 45_997, "until": "2025-07-29T12:00"},
+    {"model": "poison", "tx": "THEFT", "asset": "usdt"},
+    {"direction": "forward", "amount": 1_000, "since": 1_753_783_200},
+]
+
+
+@pytest.mark.parametrize("suffix", list(FORMATS))
+@pytest.mark.parametrize("filters", FILTERS, ids=["asset", "window", "backward-amount", "tx", "forward-amount"])
+def test_every_export_works_with_every_filter(tron, demo_labels, world, theft, filters, suffix, tmp_path):
+    source = world.cast["deposit_1" if filters.get("direction") == "backward" else "victim"]
+    params = TraceParameters.from_mapping({k: theft if v == "THEFT" else v for k, v in filters.items()})
+    result = trace(tron, source, params, labels=demo_labels)
+    path = export_trace(result, tmp_path / f"t{suffix}")
+    if suffix in (".gexf", ".graphml"):
+        g = (nx.read_gexf if suffix == ".gexf" else nx.read_graphml)(path)
+        assert g.number_of_edges() == len(result.edges)
+    elif suffix == ".json":
+        assert json.loads(path.read_text())["parameters"] == params.to_dict()
+    else:
+        assert len(path.read_text().splitlines()) == len(result.edges) + 1
+
+
+def test_an_export_to_a_missing_folder_or_of_an_unknown_type_is_refused(theft_trace, tmp_path):
+    with pytest.raises(BadParameters, match="does not exist"):
+        export_trace(theft_trace, tmp_path / "nowhere" / "t.gexf")
+    with pytest.raises(BadParameters, match="unknown file type"):
+        export_trace(theft_trace, tmp_path / "t.png")
+
+
+def test_an_encoder_failure_is_an_export_error(theft_trace, monkeypatch):
+    def broken(_graph, _out):
+        raise nx.NetworkXError("GEXF does not support this")
+
+    monkeypatch.setattr(nx, "write_gexf", broken)
+    with pytest.raises(ExportFailed, match=r"could not write the trace as \.gexf: GEXF does not support this"):
+        trace_bytes(theft_trace, ".gexf")
