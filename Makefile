@@ -32,6 +32,7 @@ bench: install  ## every benchmark: prints figures and ratios, asserts nothing
 	$(PY) bench/scoring.py
 	$(PY) bench/flow.py
 	$(PY) bench/dashboard.py
+	$(PY) bench/report.py
 
 demo: install
 	$(PY) -m tracing demo

@@ -15,6 +15,7 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
         ("scoring.py", ["2000"], ["x sort", "2,000   ordered", "2,000  shuffled", "hiding: linking"]),
         ("flow.py", ["2000"], ["haircut", "fifo"]),
         ("dashboard.py", ["--sizes", "300", "--repeat", "1"], ['"transfers": 300']),
+        ("report.py", ["--repeat", "1"], ["evidence: median", "pdf: median", "PDF"]),
     ],
 )
 def test_benchmark_prints_its_figures(script, args, expected):

@@ -10,6 +10,8 @@ import pytest
 
 from tracing.cases import Cases
 from tracing.cli import main
+from tracing.labels import Label
+from tracing.model import Chain
 from tracing.report import canonical_hash, case_evidence, render_html, render_pdf, verify
 from tracing.sources import demo
 from tracing.store import Store
@@ -27,6 +29,7 @@ def made(tmp_path_factory):
     folder = tmp_path_factory.mktemp("report")
     store = Store(f"sqlite:///{folder / 'r.db'}")
     demo.load_demo(store)
+    store.add_labels([Label(Chain.TRON, WORLD.cast["mule_1_1"], f"Shady {ATTACK}", "scam", f"tips {ATTACK}")])
     cases = Cases(store)
     case = cases.create("alice", f"USDT theft {ATTACK}", "Victim *reported* the theft.", "theft")
     cases.add_item("alice", case.id, "address", THIEF)
@@ -95,7 +98,8 @@ def test_html_report_is_self_contained_and_user_text_stays_text(made):
     csp = next(a["content"] for t, a in page.tags if t == "meta" and a.get("http-equiv"))
     assert "default-src 'none'" in csp and "http" not in csp
     # Injection in the case title and in notes appears as text, never as markup.
-    assert page.visible.count("<script>alert('x')</script><img src=x onerror=alert(1)>") >= 2
+    assert page.visible.count("<script>alert('x')</script><img src=x onerror=alert(1)>") >= 3  # title, note, label
+    assert f"Shady {ATTACK}" in page.visible
     assert all(a.get("onerror") is None for _, a in page.tags)
     assert "javascript:" not in {a.get("href", "") for t, a in page.tags if t == "a"}
     assert [(t, a) for t, a in page.tags if t == "script" and a.get("type") != "application/json"] == [

@@ -27,7 +27,7 @@ from tracing.model import Chain, normalize_address
 from tracing.model.transfer import format_units
 from tracing.params import Parameters
 from tracing.store import Store
-from tracing.store.schema import labels
+from tracing.store.schema import fetches, labels
 from tracing.summaries import counterparties, flag_masks, report_zscores
 
 __all__ = ["FORMAT_VERSION", "MAX_TRANSFER_ROWS", "Evidence", "address_evidence", "canonical_hash", "case_evidence"]
@@ -45,10 +45,10 @@ def canonical_hash(doc: dict) -> str:
 
 @dataclass
 class Evidence:
-    """The document, its hash and, per address, the figures the report draws (timeline, histogram)."""
+    """The document, its hash and, per address, the figures the report draws (per asset: timeline, histogram)."""
 
     doc: dict[str, Any]
-    charts: dict[str, dict[str, go.Figure]] = field(default_factory=dict)
+    charts: dict[str, list[go.Figure]] = field(default_factory=dict)
 
     @property
     def sha256(self) -> str:
@@ -77,10 +77,32 @@ def _transfer_rows(report) -> tuple[list[dict], str]:
 
 
 def _labels(labels, chain: Chain, address: str) -> list[dict]:
-    return [
-        {"name": lb.name, "category": lb.category, "source": lb.source, "detail": lb.detail}
-        for lb in labels.of(chain, address)
-    ]
+    """The address's labels with their provenance (list, version, reference, confidence)."""
+    keys = ("name", "category", "source", "detail", "confidence", "reference", "programs", "listed_on", "list_version")
+    return [{k: getattr(lb, k, "") for k in keys} for lb in labels.of(chain, address)]
+
+
+def _charts(report, params: Parameters) -> list[go.Figure]:
+    """The timeline and the z-score histogram of each asset the address moved, as the address page draws them."""
+    masks = flag_masks(report)
+    z = report_zscores(report)
+    out = []
+    for symbol in sorted({a.symbol for a in report.table.assets}):
+        rows = figures.asset_rows(report.table, symbol)
+        if not len(rows):
+            continue
+        out.append(figures.timeline(report.table, report.address, masks, asset=symbol))
+        out.append(
+            figures.zscore_histogram(
+                z[rows],
+                masks["value"][rows],
+                params.minimum_threshold,
+                params.maximum_threshold,
+                method=params.value_method,
+                symbol=symbol,
+            )
+        )
+    return out
 
 
 def _address_section(store: Store, chain: str | None, address: str, params: Parameters, charts: dict) -> dict:
@@ -89,18 +111,7 @@ def _address_section(store: Store, chain: str | None, address: str, params: Para
     report = hood.score(params)
     doc = report.to_dict()
     rows, digest = _transfer_rows(report)
-    masks = flag_masks(report)
-    flagged = np.flatnonzero(np.logical_or.reduce(list(masks.values()))) if masks else []
-    charts[doc["address"]] = {
-        "timeline": figures.timeline(report.table, report.address, flagged=flagged),
-        "histogram": figures.zscore_histogram(
-            report_zscores(report),
-            masks.get("value", np.zeros(len(report.table), dtype=bool)),
-            params.minimum_threshold,
-            params.maximum_threshold,
-            method=params.value_method,
-        ),
-    }
+    charts[doc["address"]] = _charts(report, params)
     return {
         "chain": hood.chain.value,
         "address": doc["address"],
@@ -142,17 +153,35 @@ def _transfer_section(store: Store, chain: str, address: str, ref: str) -> dict:
     }
 
 
-def _provenance(store: Store, chains: set[str]) -> dict:
-    """Where the labels came from (lists and their sizes); transfer sources are in each address's section."""
-    query = (
-        sa.select(labels.c.source, labels.c.category, sa.func.count())
-        .where(labels.c.chain.in_(sorted(chains)))
-        .group_by(labels.c.source, labels.c.category)
-        .order_by(labels.c.source, labels.c.category)
+def _provenance(store: Store, items: set[tuple[str, str]]) -> dict:
+    """Where the data came from: the label lists (with version and newest addition) and the API fetches."""
+    chains = sorted({chain for chain, _ in items})
+    lists = (
+        sa.select(
+            labels.c.source, labels.c.category, labels.c.list_version, sa.func.count(), sa.func.max(labels.c.added_at)
+        )
+        .where(labels.c.chain.in_(chains))
+        .group_by(labels.c.source, labels.c.category, labels.c.list_version)
+        .order_by(labels.c.source, labels.c.category, labels.c.list_version)
+    )
+    pulls = (
+        sa.select(fetches.c.chain, fetches.c.address, fetches.c.source, fetches.c.fetched_at, fetches.c.complete)
+        .where(sa.tuple_(fetches.c.chain, fetches.c.address).in_(sorted(items)))
+        .order_by(fetches.c.chain, fetches.c.address, fetches.c.source)
     )
     with store.engine.connect() as conn:
-        rows = conn.execute(query).all()
-    return {"label_sources": [{"source": s, "category": c, "labels": int(n)} for s, c, n in rows]}
+        label_rows = conn.execute(lists).all()
+        fetch_rows = conn.execute(pulls).all() if items else []
+    return {
+        "label_sources": [
+            {"source": s, "category": c, "list_version": v, "labels": int(n), "added_at": int(a or 0)}
+            for s, c, v, n, a in label_rows
+        ],
+        "fetches": [
+            {"chain": c, "address": a, "source": s, "fetched_at": int(t), "complete": bool(done)}
+            for c, a, s, t, done in fetch_rows
+        ],
+    }
 
 
 def _meta(investigator: str, now: float | None, kind: str) -> dict:
@@ -199,7 +228,7 @@ def case_evidence(store: Store, case_id: int, *, investigator: str, now: float |
         "transfers": transfers,
         "notes": [n.to_dict() for n in cases.notes(case.id)],
         "audit": [e.to_dict() for e in reversed(AuditLog(store).entries(object_type="case", object_id=case.id))],
-        "provenance": _provenance(store, {i.chain for i in cases.items(case.id)}),
+        "provenance": _provenance(store, {(i.chain, i.address) for i in cases.items(case.id)}),
     }
     return Evidence(doc, charts)
 
@@ -230,6 +259,6 @@ def address_evidence(
         "transfers": [],
         "notes": [],
         "audit": [],
-        "provenance": _provenance(store, {found.value}),
+        "provenance": _provenance(store, {(found.value, address)}),
     }
     return Evidence(doc, charts)

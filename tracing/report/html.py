@@ -37,6 +37,7 @@ td, code { overflow-wrap: anywhere; } code { font-size: 8.5pt; }
 margin: .6em 0; } .note-head { color: #555; font-size: 9pt; margin-bottom: 0; }
 ul.evidence { margin: 0; padding-left: 1.1em; } figure { margin: .5em 0; } .chart { width: 100%; }
 figure img, figure svg { max-width: 100%; height: auto; } figcaption { color: #555; font-size: 9pt; }
+figure.flow { overflow-x: auto; } figure.flow svg { max-width: none; }
 nav.toc ol { padding-left: 1.2em; } nav.toc a { text-decoration: none; color: #1565c0; }
 """
 
@@ -49,6 +50,7 @@ table { table-layout: fixed; } table.meta col:first-child { width: 11em; }
 .cover { page-break-after: always; }
 h2 { page-break-before: always; } h2#summary { page-break-before: avoid; }
 table, figure, .note { page-break-inside: avoid; }
+figure.flow img { max-width: 100%; }
 nav.toc a::after { content: leader('.') target-counter(attr(href), page); }
 nav.toc { page-break-after: always; }
 """
@@ -81,13 +83,13 @@ def render_html(evidence: Evidence, *, base_url: str = "") -> bytes:
     """The interactive report as a sealed, self-contained HTML file (about 5 MB: plotly.js is inside)."""
     figures: dict[str, object] = {}
 
-    def chart(address: str, name: str) -> str:
-        fig = evidence.charts.get(address, {}).get(name)
-        if fig is None:
-            return ""
-        key = f"chart-{len(figures)}"
-        figures[key] = json.loads(fig.to_json())
-        return f"<figure><div class='chart' id='{key}'></div></figure>"
+    def chart(address: str) -> str:
+        out = []
+        for fig in evidence.charts.get(address, []):
+            key = f"chart-{len(figures)}"
+            figures[key] = json.loads(fig.to_json())
+            out.append(f"<figure><div class='chart' id='{key}'></div></figure>")
+        return "".join(out)
 
     def flow(trace: dict) -> str:
         return flow_svg(trace)
@@ -111,9 +113,8 @@ def _svg_image(svg: str) -> str:
 def print_html(evidence: Evidence, *, base_url: str = "") -> str:
     """The report's HTML for printing to PDF: charts and the flow graph as vector SVG pictures."""
 
-    def chart(address: str, name: str) -> str:
-        fig = evidence.charts.get(address, {}).get(name)
-        return f"<figure>{_svg_image(figure_svg(fig))}</figure>" if fig is not None else ""
+    def chart(address: str) -> str:
+        return "".join(f"<figure>{_svg_image(figure_svg(fig))}</figure>" for fig in evidence.charts.get(address, []))
 
     def flow(trace: dict) -> str:
         return _svg_image(flow_svg(trace))

@@ -26,7 +26,7 @@ def when(ts: int | None) -> str:
 class Context:
     """What every section needs: the evidence document, its hash, chart drawers and the app's address."""
 
-    def __init__(self, doc: dict, sha256: str, chart: Callable[[str, str], str], flow: Callable[[dict], str], base=""):
+    def __init__(self, doc: dict, sha256: str, chart: Callable[[str], str], flow: Callable[[dict], str], base=""):
         self.doc, self.sha256, self.chart, self.flow = doc, sha256, chart, flow
         self.base = base.rstrip("/")
 
@@ -144,13 +144,19 @@ def addresses(ctx: Context) -> str:
 
 def _address(ctx: Context, a: dict) -> str:
     out = [_tests(ctx, a)]
-    out.append(ctx.chart(a["address"], "timeline") + ctx.chart(a["address"], "histogram"))
+    out.append(ctx.chart(a["address"]))
     labels = [
-        [escape(lb["name"]), escape(lb["category"]), escape(lb["source"]), escape(lb["detail"])] for lb in a["labels"]
+        [
+            escape(lb["name"]),
+            escape(lb["category"]),
+            escape(" ".join(x for x in (lb["source"], lb.get("list_version", "")) if x)),
+            escape(" ".join(x for x in (lb.get("reference", ""), lb.get("programs", ""), lb["detail"]) if x)),
+        ]
+        for lb in a["labels"]
     ]
     out.append(
         "<h4>Labels of the address</h4>"
-        + _table(["name", "category", "source", "detail"], labels, "", (25, 15, 25, 35))
+        + _table(["name", "category", "list and version", "reference, programs, detail"], labels, "", (25, 15, 25, 35))
     )
     parties = [
         [
@@ -266,13 +272,31 @@ def provenance(ctx: Context) -> str:
         if "transfers" in a
     ]
     lists = [
-        [escape(s["source"]), escape(s["category"]), str(s["labels"])] for s in ctx.doc["provenance"]["label_sources"]
+        [
+            escape(s["source"]),
+            escape(s["list_version"]),
+            escape(s["category"]),
+            str(s["labels"]),
+            escape(when(s["added_at"] or None)),
+        ]
+        for s in ctx.doc["provenance"]["label_sources"]
+    ]
+    pulls = [
+        [
+            ctx.addr(f["chain"], f["address"]),
+            escape(f["source"]),
+            escape(when(f["fetched_at"])),
+            "complete" if f["complete"] else "cut by a limit",
+        ]
+        for f in ctx.doc["provenance"].get("fetches", [])
     ]
     return (
         "<h2 id='provenance'>Data provenance</h2><h4>Transfers</h4>"
         + _table(["address", "sources", "transfers", "SHA-256 of the transfers"], sources, "", (32, 20, 10, 38))
-        + "<h4>Label and sanctions lists (name = list and version)</h4>"
-        + _table(["list", "category", "labels"], lists, "", (60, 25, 15))
+        + "<h4>Fetches from chain APIs</h4>"
+        + _table(["address", "API", "fetched", "history"], pulls, "", (40, 20, 25, 15))
+        + "<h4>Label and sanctions lists</h4>"
+        + _table(["list", "version", "category", "labels", "newest addition"], lists, "", (36, 16, 16, 10, 22))
     )
 
 
