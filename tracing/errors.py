@@ -11,6 +11,7 @@ __all__ = [
     "ExportFailed",
     "ImportFormatError",
     "InvalidAddress",
+    "ModelNotTrained",
     "NoFlowPath",
     "RateLimited",
     "ShareLinkGone",
@@ -41,6 +42,10 @@ class BadParameters(TracingError, ValueError):
 
 class AddressNotFound(TracingError, LookupError):
     """No transfers are known for an address."""
+
+
+class ModelNotTrained(TracingError, LookupError):
+    """No behavioural profile model is saved (or it is outdated): train one first."""
 
 
 class NoFlowPath(TracingError, LookupError):

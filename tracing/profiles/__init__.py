@@ -1,0 +1,1 @@
+"""Behavioural profiles: features from transfers, clustering, named clusters (see DESIGN.md)."""
