@@ -48,6 +48,7 @@ class Settings:
     fetch_since: int | None = None  # Unix seconds: the oldest transfer fetched
     fetch_on_open: bool = False  # the address page fetches at once instead of offering a button
     trace_fetch_budget: int = 20  # API calls one trace page may spend fetching expanded nodes
+    profiles_model: str = "instance/profiles/model.joblib"  # the behavioural profile model (tracing profiles train)
 
     @classmethod
     def variable(cls, name: str) -> str:

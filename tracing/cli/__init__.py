@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dotenv import load_dotenv
 
 from tracing.cli.render import render_report
-from tracing.errors import AddressNotFound, SourceUnavailable, TracingError
+from tracing.errors import AddressNotFound, ModelNotTrained, SourceUnavailable, TracingError
 from tracing.investigate import score_address
 from tracing.params import FIELDS, Parameters
 from tracing.sources import demo
@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     trace.add_parser(sub)
     fetch.add_parser(sub)
     report.add_parser(sub)
+    profiles.add_parser(sub)
     return parser
 
 
@@ -103,7 +104,7 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
-from tracing.cli import fetch, labels, report, sanctions, trace, users  # noqa: E402  (register their commands; import `command` from here)
+from tracing.cli import fetch, labels, profiles, report, sanctions, trace, users  # noqa: E402  (register their commands; import `command` from here)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -117,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         return COMMANDS[args.command](args, store)
-    except (AddressNotFound, SourceUnavailable) as err:
+    except (AddressNotFound, ModelNotTrained, SourceUnavailable) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     except (TracingError, ValueError) as err:

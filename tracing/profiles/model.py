@@ -21,7 +21,7 @@ from sklearn.metrics import davies_bouldin_score, silhouette_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import PowerTransformer, StandardScaler
 
-from tracing.errors import ModelNotTrained
+from tracing.errors import BadParameters, ModelNotTrained
 from tracing.profiles.features import FEATURE_NAMES, Reference
 from tracing.profiles.naming import name_clusters
 from tracing.profiles.selection import ALGORITHMS, Measured, candidates, centres_of, nearest, select
@@ -71,7 +71,7 @@ class ProfileModel:
     def percentile(self, cluster: int, distance: float) -> float:
         """Share (0-100) of the cluster's training members at most ``distance`` from its centre."""
         members = self.distances[self.labels == cluster]
-        return float(100.0 * np.mean(members <= distance)) if len(members) else 100.0
+        return float(100.0 * np.mean(members <= distance + 1e-9)) if len(members) else 100.0
 
     def ranges(self, cluster: int) -> np.ndarray:
         """10th, 50th and 90th percentile of each raw feature over the cluster's members (3 x features)."""
@@ -117,7 +117,9 @@ class ProfileModel:
         model = joblib.load(path)
         if not isinstance(model, cls) or model.format != FORMAT or model.version.split("/")[1] != sklearn.__version__:
             found = getattr(model, "version", "unknown")
-            raise ModelNotTrained(f"the profile model at {path} ({found}) is outdated; retrain: 'tracing profiles train'")
+            raise ModelNotTrained(
+                f"the profile model at {path} ({found}) is outdated; retrain: 'tracing profiles train'"
+            )
         return model
 
 
@@ -172,6 +174,8 @@ def fit_model(
     """
     features = np.asarray(features, dtype=np.float64)
     used = features.std(axis=0) > 0
+    if not used.any():
+        raise BadParameters("features", "no feature varies between the rows: there is nothing to cluster")
     pipeline = _pipeline(transform, pca).fit(features[:, used])
     points = pipeline.transform(features[:, used])
     rng = np.random.default_rng(seed)

@@ -114,9 +114,13 @@ def name_clusters(features: np.ndarray, labels: np.ndarray, k: int) -> list[dict
         rule = next((r for r in RULES if r.test(centre, population)), FALLBACK)
         seen[rule.name] = seen.get(rule.name, 0) + 1
         evidence = [
-            {"feature": f, "cluster_median": round(float(centre[f]), 4), "population_median": round(float(population[f]), 4)}
+            {
+                "feature": f,
+                "cluster_median": round(float(centre[f]), 4),
+                "population_median": round(float(population[f]), 4),
+            }
             for f in rule.features
         ]
         name = rule.name if seen[rule.name] == 1 else f"{rule.name} {seen[rule.name]}"
-        named.append({"name": name, "meaning": rule.meaning, "size": int(len(members)), "evidence": evidence})
+        named.append({"name": name, "meaning": rule.meaning, "size": len(members), "evidence": evidence})
     return named

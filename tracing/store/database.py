@@ -152,6 +152,13 @@ class Store:
             amount=[int(a) for a in amount],
         ).sorted()
 
+    def transfers_on(self, chain: Chain | str) -> TransferTable:
+        """Every stored transfer of one chain (for training behavioural profiles)."""
+        chain = Chain.parse(chain)
+        with self.engine.connect() as conn:
+            rows = _plain_rows(conn, sa.select(*_COLUMNS).where(transfers.c.chain == chain.value))
+        return self._table(chain, rows)
+
     def transfers_of(self, chain: Chain | str, address: str) -> TransferTable:
         """Every stored transfer sent or received by ``address``."""
         return self.transfers_where(Chain.parse(chain), senders=[address], receivers=[address])
