@@ -24,6 +24,8 @@ ADDRESS_PARAM_HELP = "address-param-help"  # pattern {"type": ADDRESS_PARAM_HELP
 ADDRESS_TRACE_LINK = "address-trace-link"
 ADDRESS_SHARE_LINK = "address-share-link"
 ADDRESS_COPY = "address-copy"
+ADDRESS_REPORT_HTML = "address-report-html"
+ADDRESS_REPORT_PDF = "address-report-pdf"
 ADDRESS_IDENTITY = "address-identity"
 
 # address page: results

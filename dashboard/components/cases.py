@@ -5,7 +5,7 @@ Dash escapes every text it renders; notes go through ``dcc.Markdown`` with raw H
 
 import json
 from collections.abc import Callable, Iterable
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -15,9 +15,11 @@ from dashboard.urls import address_path, trace_path
 from tracing.audit import AuditEntry
 from tracing.cases import Case, CaseItem, Note, ShareLink
 from tracing.flow import TraceParameters
+from tracing.params import Parameters
 from tracing.report.sections import when
 
 __all__ = [
+    "address_report_links",
     "audit_table",
     "case_header",
     "cases_table",
@@ -164,3 +166,18 @@ def audit_table(entries: Iterable[AuditEntry], table_id: str, *, show_object: bo
         detail = json.dumps(e.detail_dict, sort_keys=True) if e.detail else ""
         rows.append([when(e.at), e.actor, e.action, *target, html.Code(detail, className="text-break")])
     return _table(head, rows, table_id, "Nothing recorded.")
+
+
+def address_report_links(chain: str, address: str, params: Parameters) -> html.Span:
+    """Download links of the address's HTML and PDF reports, scored with the page's parameters."""
+    query = urlencode(params.changed())
+    base = f"/report/address/{quote(chain)}/{quote(address, safe='')}"
+    return html.Span(
+        [
+            "Report: ",
+            html.A("HTML", href=f"{base}.html" + (f"?{query}" if query else ""), id=ids.ADDRESS_REPORT_HTML),
+            " · ",
+            html.A("PDF", href=f"{base}.pdf" + (f"?{query}" if query else ""), id=ids.ADDRESS_REPORT_PDF),
+        ],
+        className="small d-inline-block mt-2 ms-3",
+    )

@@ -11,6 +11,7 @@ import flask
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import ids
+from dashboard.components.cases import address_report_links
 from dashboard.components.forms import (
     PARAM_LABELS,
     address_form,
@@ -162,6 +163,7 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
                             id=ids.ADDRESS_TRACE_LINK,
                             className="small d-inline-block mt-2",
                         ),
+                        address_report_links(chain, address, Parameters(**values)) if request else None,
                     ]
                 ),
                 className="shadow-sm mb-3",

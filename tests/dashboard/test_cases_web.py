@@ -7,6 +7,7 @@ import time
 
 import pytest
 from dashboard_helpers import THIEF, login
+from test_pages import find
 
 from dashboard.reports import share_links
 from tracing.audit import AuditLog
@@ -135,3 +136,14 @@ def test_admin_pages_need_the_admin_role(app, services, role, status):
     login(client, name, password)
     for path in ("/admin/users", "/admin/audit"):
         assert client.get(path).status_code == status
+
+
+def test_address_page_links_its_reports_with_its_parameters(app):
+    page = importlib.import_module("dashboard.pages.address")
+    with app.server.test_request_context("/"):
+        layout = page.layout(chain="tron", address=THIEF, maximum_threshold="2.5")
+    hrefs = {key: find(layout, key).href for key in ("address-report-html", "address-report-pdf")}
+    assert hrefs == {
+        "address-report-html": f"/report/address/tron/{THIEF}.html?maximum_threshold=2.5",
+        "address-report-pdf": f"/report/address/tron/{THIEF}.pdf?maximum_threshold=2.5",
+    }
