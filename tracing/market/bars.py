@@ -55,6 +55,10 @@ class Bars:
         code = self.pairs.index(name) if name in self.pairs else -1
         return self.take(self.pair == code)
 
+    def concat(self, other: "Bars") -> "Bars":
+        """These bars then ``other``'s (same pair codes; ``other``'s pair list, which may be longer)."""
+        return Bars(other.pairs, *(np.concatenate([getattr(self, f), getattr(other, f)]) for f in BAR_FIELDS))
+
     @classmethod
     def empty(cls, pairs: tuple[str, ...] = ()) -> "Bars":
         """No bars."""

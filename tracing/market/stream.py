@@ -109,17 +109,24 @@ class StreamingDetector:
 
     def flush(self) -> StreamStep:
         """Close every open bar (end of input): the watermark moves past every trade seen."""
-        empty = np.zeros(0)
-        return self._run(np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros(0, bool), empty, empty, flush=True)
+        return self._run(*self._nothing(), flush=True)
 
-    def _run(self, pair, ts, buy, price, qty, *, flush: bool) -> StreamStep:
+    def advance(self, event_ms: int) -> StreamStep:
+        """Move event time to ``event_ms`` without a trade (a heartbeat), closing the minutes it passes."""
+        return self._run(*self._nothing(), flush=False, advance=int(event_ms))
+
+    @staticmethod
+    def _nothing() -> tuple:
+        return np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros(0, bool), np.zeros(0), np.zeros(0)
+
+    def _run(self, pair, ts, buy, price, qty, *, flush: bool, advance: int = _NONE) -> StreamStep:
         capacity = len(ts) + len(self.pairs) * self.slots
         out_pair = np.empty(capacity, np.int32)
         out_minute = np.empty(capacity, np.int64)
         out_f = np.empty((capacity, len(_F)))
         out_i = np.empty((capacity, 3), np.int64)
         n = _stream_kernel(
-            pair, ts, buy, price, qty, self.lateness_ms, flush,
+            pair, ts, buy, price, qty, self.lateness_ms, flush, advance,
             self.slot_f, self.slot_i, self.per_second, self.touched, self.touched_n, self.clock,
             out_pair, out_minute, out_f, out_i,
         )  # fmt: skip
@@ -179,12 +186,19 @@ def _close_minute(minute, slot_f, slot_i, per_second, touched, touched_n, out_pa
 
 @njit(cache=True)
 def _stream_kernel(
-    pair, ts, buy, price, qty, lateness, flush,
+    pair, ts, buy, price, qty, lateness, flush, advance,
     slot_f, slot_i, per_second, touched, touched_n, clock,
     out_pair, out_minute, out_f, out_i,
 ):  # fmt: skip
     n_out = 0
     n_slots = slot_i.shape[1]
+    if advance != _NONE and clock[1] != _NONE and advance > clock[0]:
+        clock[0] = advance
+        while (clock[1] + 1) * MINUTE_MS <= clock[0] - lateness:
+            n_out = _close_minute(
+                clock[1], slot_f, slot_i, per_second, touched, touched_n, out_pair, out_minute, out_f, out_i, n_out
+            )
+            clock[1] += 1
     for i in range(len(ts)):
         t = ts[i]
         clock[3] += 1

@@ -135,6 +135,14 @@ class HttpClient:
 
         return self._request("GET", url, stream=True, decode=save)
 
+    def post(self, url: str, payload: Any, *, headers: Mapping | None = None) -> int:
+        """POST ``payload`` as JSON and return the 2xx status, whatever the body (webhooks answer text or nothing)."""
+
+        def status(answer: requests.Response, host: str) -> int:
+            return answer.status_code if answer.status_code < 400 else self._decode(answer, host)
+
+        return self._request("POST", url, json=payload, headers=headers, decode=status)
+
     # -- the one loop -----------------------------------------------------------------------
     def _request(self, method: str, url: str, *, decode: Callable | None = None, **kwargs) -> Any:
         host = urlsplit(url).netloc or url
