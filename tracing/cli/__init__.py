@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_parser(sub)
     report.add_parser(sub)
     profiles.add_parser(sub)
+    market.add_parser(sub)
     return parser
 
 
@@ -104,7 +105,7 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
-from tracing.cli import fetch, labels, profiles, report, sanctions, trace, users  # noqa: E402  (register their commands; import `command` from here)
+from tracing.cli import fetch, labels, market, profiles, report, sanctions, trace, users  # noqa: E402  (register their commands; import `command` from here)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -190,4 +190,3 @@ class TradeConsumer:
         finally:
             if self._unacked:
                 self.checkpoint()
-

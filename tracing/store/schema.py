@@ -11,6 +11,8 @@ __all__ = [
     "fetches",
     "labels",
     "login_failures",
+    "market_alerts",
+    "market_bars",
     "metadata",
     "share_links",
     "transfers",
@@ -178,4 +180,32 @@ fetches = sa.Table(
     sa.Column("complete", sa.Boolean, nullable=False),  # False: a limit cut the history (older ones missing)
     sa.Column("fetched_at", sa.BigInteger, nullable=False),
     sa.UniqueConstraint("chain", "address", "source", name="uq_fetches_address"),
+)
+
+market_bars = sa.Table(
+    "market_bars",
+    metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("symbol", sa.String(64), nullable=False),
+    sa.Column("minute", sa.BigInteger, nullable=False),  # minutes since the Unix epoch, UTC
+    *(sa.Column(name, sa.Float, nullable=False) for name in ("open", "high", "low", "close")),
+    *(sa.Column(name, sa.Float, nullable=False) for name in ("volume", "buy_volume", "sell_volume", "quote_volume")),
+    *(sa.Column(name, sa.BigInteger, nullable=False) for name in ("count", "buy_count", "rush")),
+    sa.UniqueConstraint("symbol", "minute", name="uq_market_bars_minute"),
+    sa.Index("ix_market_bars_minute", "minute"),
+)
+
+market_alerts = sa.Table(
+    "market_alerts",
+    metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("detector", sa.String(32), nullable=False),
+    sa.Column("symbol", sa.String(64), nullable=False),
+    sa.Column("minute", sa.BigInteger, nullable=False),
+    sa.Column("kind", sa.String(8), nullable=False),  # pump or dump
+    sa.Column("signals", sa.Text, nullable=False),  # JSON
+    sa.Column("bars", sa.Text, nullable=False),  # JSON: the pair's bars up to 30 minutes before, and the alert's
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.UniqueConstraint("detector", "symbol", "minute", name="uq_market_alerts_minute"),
+    sa.Index("ix_market_alerts_symbol", "symbol", "minute"),
 )

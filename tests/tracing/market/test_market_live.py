@@ -14,10 +14,11 @@ from tests.tracing.market.test_market_stream import batch_alerts
 from tracing.market import make_detector
 from tracing.market.detector import minute_iso
 from tracing.market.live import TradeConsumer, connect, replay
-from tracing.market.sinks import StreamSink, WebhookSink, alert_document
+from tracing.market.sinks import StreamSink, alert_document
 from tracing.market.stream import StreamingDetector, StreamStep
 from tracing.market.synthetic import synthetic_trades
 from tracing.settings import Settings
+from tracing.sources.webhook import WebhookSink
 
 
 @pytest.fixture
