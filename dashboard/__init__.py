@@ -4,6 +4,7 @@
 True
 """
 
+import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -13,10 +14,12 @@ import flask
 
 from dashboard import api, auth, reports, roles
 from dashboard.components.shell import shell
-from dashboard.config import load_config
+from dashboard.config import load_config, private_folder
 from dashboard.errors import init_error_answers
 from dashboard.limits import init_limits
 from dashboard.services import Services
+from dashboard.throttle import init_proxies
+from tracing.sessions import Sessions
 from tracing.sources import demo
 from tracing.store import Store
 
@@ -26,12 +29,21 @@ ROOT = Path(__file__).resolve().parent.parent
 STYLESHEETS = ["/assets/bootstrap.min.css"]  # Bootswatch "cerulean", served from assets/: never a CDN
 
 
-def _announce_admin(password: str) -> None:
-    """Print the generated admin password once, where the operator starts the app."""
+def _announce_admin(password: str, instance: Path) -> None:
+    """Hand the generated admin password over once, never into a log that is kept.
+
+    It goes into ``instance/admin_password`` (mode 0600); an operator at a terminal
+    also sees it there. Logs (gunicorn's, systemd's) get only the file's path.
+    """
+    path = private_folder(instance) / "admin_password"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(password + "\n")
+    shown = f"\n\n    {password}\n\n" if sys.stderr.isatty() else f" in {path} (mode 0600). "
     line = "=" * 64
     print(
-        f"\n{line}\nNo users existed: created user 'admin' with password\n\n    {password}\n\n"
-        f"It is shown only now. Change it: python -m tracing users passwd admin\n{line}\n",
+        f"\n{line}\nNo users existed: created user 'admin' with a random password{shown}\n"
+        f"Change it, then delete that file: python -m tracing users passwd admin\n{line}\n",
         file=sys.stderr,
     )
 
@@ -51,11 +63,13 @@ def create_app(config: Mapping | None = None) -> dash.Dash:
     server.config["COMPRESS_STREAMS"] = False
     store = Store(settings["DATABASE_URL"])
     server.extensions["tracing"] = services = Services(store)
+    services.sessions = Sessions(store, settings["SESSION_IDLE_MINUTES"] * 60, settings["SESSION_MAX_HOURS"] * 3600)
     if settings["LOAD_DEMO"]:
         demo.ensure_demo(store)
     created = services.accounts.ensure_admin(settings["ADMIN_PASSWORD"])
     if created and not settings["ADMIN_PASSWORD"]:
-        _announce_admin(created)
+        _announce_admin(created, Path(settings["INSTANCE_PATH"]))
+    init_proxies(server)
     init_limits(server)
     init_error_answers(server)
     auth.init_auth(server)

@@ -6,7 +6,6 @@ accepts ``Authorization: Bearer <token>``. Failed logins are counted in the
 store per user name and per client address, so throttling holds across workers.
 """
 
-import time
 from urllib.parse import urlsplit
 
 import flask
@@ -17,6 +16,7 @@ from wtforms.validators import DataRequired, Length
 
 from dashboard.errors import wants_json
 from dashboard.services import services
+from dashboard.throttle import Attempt
 from tracing.accounts import User
 
 __all__ = ["WebUser", "blueprint", "init_auth"]
@@ -24,6 +24,7 @@ __all__ = ["WebUser", "blueprint", "init_auth"]
 blueprint = flask.Blueprint("auth", __name__, template_folder="templates")
 PUBLIC_ENDPOINTS = {"auth.login", "auth.logout", "cases.shared"}  # a share link carries its own token
 PUBLIC_PREFIXES = ("/assets/",)  # the stylesheet of the login form
+SESSION_KEY = "sid"  # the session token in the signed cookie; the store holds its hash
 
 
 class WebUser(flask_login.UserMixin):
@@ -47,15 +48,16 @@ class LogoutForm(FlaskForm):
 
 
 def _load_user(user_id: str) -> WebUser | None:
-    user = services().accounts.get(int(user_id)) if user_id.isdigit() else None
-    return WebUser(user) if user else None
+    """The user of the cookie's session while that session lives in the store (not ended, idle or old)."""
+    user = services().sessions.user_for(flask.session.get(SESSION_KEY))
+    return WebUser(user) if user is not None and str(user.id) == user_id else None
 
 
 def _load_from_token(request: flask.Request) -> WebUser | None:
-    header = request.headers.get("Authorization", "")
-    if not request.path.startswith("/api/") or not header.startswith("Bearer "):
+    scheme, _, token = request.headers.get("Authorization", "").strip().partition(" ")
+    if not request.path.startswith("/api/") or scheme.lower() != "bearer" or not token.strip():
         return None
-    user = services().accounts.user_for_token(header.removeprefix("Bearer ").strip())
+    user = services().accounts.user_for_token(token.strip())
     return WebUser(user) if user else None
 
 
@@ -81,23 +83,6 @@ def init_auth(server: flask.Flask) -> None:
     server.register_blueprint(blueprint)
 
 
-def throttle_message(name: str, address: str) -> str | None:
-    """Why a login from ``address`` as ``name`` must wait, or None when it may be tried."""
-    config = flask.current_app.config
-    window = config["LOGIN_WINDOW_SECONDS"]
-    accounts = services().accounts
-    now = time.time()
-    for key, limit, who in (
-        (f"user:{name}", config["LOGIN_MAX_FAILURES_PER_USER"], "this user"),
-        (f"ip:{address}", config["LOGIN_MAX_FAILURES_PER_IP"], "your address"),
-    ):
-        count, oldest = accounts.failures_since(key, now - window)
-        if count >= limit:
-            minutes = max(1, round((oldest + window - now) / 60))
-            return f"Too many failed logins for {who}. Try again in {minutes} minute(s)."
-    return None
-
-
 def _safe_next(target: str | None) -> str:
     """Only a path on this site, as a browser will read it: never another host (open redirect).
 
@@ -119,17 +104,16 @@ def login():
     status = 200
     if form.validate_on_submit():
         name, address = form.name.data.strip(), flask.request.remote_addr or "unknown"
-        accounts = services().accounts
-        refusal = throttle_message(name, address)
-        user = None if refusal else accounts.authenticate(name, form.password.data)
+        attempt = Attempt(name, address)
+        refusal = attempt.refusal()
+        user = None if refusal else services().accounts.authenticate(name, form.password.data)
         if user is not None:
-            accounts.clear_failures(f"user:{name}")
-            accounts.prune_failures(time.time() - flask.current_app.config["LOGIN_WINDOW_SECONDS"])
+            attempt.succeeded()
             flask.session.clear()
+            flask.session[SESSION_KEY] = services().sessions.start(user.id)
             flask_login.login_user(WebUser(user))
             return flask.redirect(_safe_next(flask.request.args.get("next")))
         if refusal is None:
-            accounts.record_failure(f"user:{name}", f"ip:{address}")
             refusal = "Unknown user name or wrong password."
         flask.flash(refusal, "danger")
         status = 429 if refusal.startswith("Too many") else 401
@@ -144,6 +128,7 @@ def logout():
     """End the session (a POST carrying the CSRF token of the navigation bar's form)."""
     if not LogoutForm().validate_on_submit():
         flask.abort(400, "The logout form expired or was not sent from this site; reload the page and try again.")
+    services().sessions.end(flask.session.get(SESSION_KEY))
     flask_login.logout_user()
     flask.session.clear()
     flask.flash("You are logged out.", "info")

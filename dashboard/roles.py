@@ -26,6 +26,7 @@ import flask
 import flask_login
 from dash import _pages, html
 
+from dashboard.auth import PUBLIC_ENDPOINTS
 from dashboard.errors import message_page, wants_json
 
 __all__ = ["DEFAULT_ROLE", "RANK", "init_roles", "may", "required_role", "requires"]
@@ -85,7 +86,7 @@ def _callback_role(app: dash.Dash, body) -> str:
 def required_role(app: dash.Dash, request: flask.Request) -> str | None:
     """The role ``request`` needs, or None for a route that has no role (404, public routes)."""
     endpoint = request.endpoint
-    if endpoint is None:
+    if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
         return None
     if endpoint == UPDATE_PATH:
         return _callback_role(app, request.get_json(silent=True))

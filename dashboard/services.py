@@ -23,6 +23,7 @@ from tracing.labels import LabelIndex
 from tracing.model import Chain, normalize_address
 from tracing.params import Parameters
 from tracing.scoring import ScoreReport
+from tracing.sessions import Sessions
 from tracing.store import Store
 from tracing.summaries import report_zscores
 
@@ -88,12 +89,14 @@ class Services:
     cache_seconds: float = 300.0
     cache_transfers: int = 2_000_000  # per cache: about 400 MB of tables at most
     accounts: Accounts = field(init=False)
+    sessions: Sessions = field(init=False)
     _neighbourhoods: _RecentCache = field(init=False, repr=False)
     _investigations: _RecentCache = field(init=False, repr=False)
     _traces: _RecentCache = field(init=False, repr=False)
 
     def __post_init__(self):
         self.accounts = Accounts(self.store)
+        self.sessions = Sessions(self.store)
         self._neighbourhoods = _RecentCache(self.cache_size, self.cache_seconds, self.cache_transfers)
         self._investigations = _RecentCache(self.cache_size, self.cache_seconds, self.cache_transfers)
         self._traces = _RecentCache(self.cache_size, self.cache_seconds, self.cache_transfers)

@@ -22,12 +22,77 @@ import sqlalchemy as sa
 
 from tracing.errors import TracingError
 from tracing.store import Store
-from tracing.store.schema import api_tokens, login_failures, users
+from tracing.store.schema import api_tokens, login_failures, users, web_sessions
 
 __all__ = ["ROLES", "AccountError", "Accounts", "User", "hash_password", "verify_password"]
 
 ROLES = ("admin", "investigator", "viewer")
 MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 200  # the login form's limit
+TOKEN_DAYS = 90  # API tokens expire after this many days unless asked otherwise
+# Common passwords of 10 characters or more (from public breach top lists), compared lower-case.
+_COMMON_PASSWORDS = frozenset(
+    [
+        "1234567890",
+        "0123456789",
+        "12345678910",
+        "1234567891",
+        "0987654321",
+        "1qaz2wsx3edc",
+        "qwertyuiop",
+        "qwertyuiop123",
+        "password123",
+        "password1234",
+        "password12",
+        "passw0rd123",
+        "p@ssw0rd123",
+        "password!",
+        "password1!",
+        "iloveyou123",
+        "iloveyou12",
+        "qwerty1234",
+        "qwerty12345",
+        "qwerty123456",
+        "1q2w3e4r5t",
+        "1q2w3e4r5t6y",
+        "asdfghjkl1",
+        "asdfghjkl;",
+        "zxcvbnm123",
+        "abcdefghij",
+        "abc1234567",
+        "abcd123456",
+        "1234qwerty",
+        "123456qwerty",
+        "qazwsxedcrfv",
+        "administrator",
+        "admin12345",
+        "admin123456",
+        "adminadmin",
+        "welcome123",
+        "welcome1234",
+        "letmein123",
+        "changeme123",
+        "sunshine123",
+        "football123",
+        "baseball123",
+        "princess123",
+        "monkey12345",
+        "dragon12345",
+        "superman123",
+        "trustno1234",
+        "starwars123",
+        "michael123",
+        "whatever123",
+        "computer123",
+        "internet123",
+        "1234554321",
+        "1122334455",
+        "1234512345",
+        "0000011111",
+        "9876543210",
+        "passwordpassword",
+    ]
+)
 TOKEN_PREFIX = "trc_"
 _SCRYPT = {"n": 2**15, "r": 8, "p": 1}  # werkzeug's default cost: ~50 ms and 32 MiB per hash
 
@@ -130,14 +195,22 @@ class Accounts:
             raise AccountError(f"no user named {name!r}")
 
     def set_password(self, name: str, password: str) -> None:
-        """Replace a user's password."""
+        """Replace a user's password; every session of the user ends."""
         _check_password(password)
         with self.engine.begin() as conn:
             done = conn.execute(
                 users.update().where(users.c.name == name).values(password_hash=hash_password(password))
             ).rowcount
+            conn.execute(web_sessions.delete().where(web_sessions.c.user_id.in_(_user_id(name))))
         if not done:
             raise AccountError(f"no user named {name!r}")
+
+    def sign_out_everywhere(self, name: str) -> int:
+        """End every web session of the user; return how many there were."""
+        if self.by_name(name) is None:
+            raise AccountError(f"no user named {name!r}")
+        with self.engine.begin() as conn:
+            return conn.execute(web_sessions.delete().where(web_sessions.c.user_id.in_(_user_id(name)))).rowcount
 
     def authenticate(self, name: str, password: str) -> User | None:
         """The user when ``password`` is theirs, else None (an unknown name costs the same time)."""
@@ -165,43 +238,78 @@ class Accounts:
         return password
 
     # -- API tokens -----------------------------------------------------------------------
-    def new_token(self, name: str) -> str:
-        """A new API token for the user; only its hash is stored, so it is shown once."""
+    def new_token(self, name: str, label: str = "", days: float | None = TOKEN_DAYS) -> str:
+        """A new API token for the user, named ``label``, valid ``days`` (None: never expires).
+
+        Only its hash is stored, so it is shown once.
+        """
         user = self.by_name(name)
         if user is None:
             raise AccountError(f"no user named {name!r}")
-        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        if len(label) > 80:
+            raise AccountError("a token name has at most 80 characters")
+        if days is not None and not 0 < days <= 3660:
+            raise AccountError(f"a token is valid 1 to 3660 days, got {days}")
+        token, now = TOKEN_PREFIX + secrets.token_urlsafe(32), int(time.time())
+        expires = None if days is None else now + int(days * 86400)
+        row = {"user_id": user.id, "token_hash": _token_hash(token), "created_at": now, "name": label}
         with self.engine.begin() as conn:
-            conn.execute(
-                api_tokens.insert().values(user_id=user.id, token_hash=_token_hash(token), created_at=int(time.time()))
-            )
+            conn.execute(api_tokens.insert().values(**row, expires_at=expires))
         return token
 
+    def tokens(self, name: str) -> list[dict]:
+        """The user's tokens: name, created, expires and last used (Unix seconds; None when never)."""
+        columns = (api_tokens.c.name, api_tokens.c.created_at, api_tokens.c.expires_at, api_tokens.c.last_used_at)
+        query = sa.select(*columns).where(api_tokens.c.user_id.in_(_user_id(name))).order_by(api_tokens.c.id)
+        with self.engine.connect() as conn:
+            return [dict(zip(("name", "created", "expires", "last_used"), row)) for row in conn.execute(query)]
+
     def revoke_tokens(self, name: str) -> int:
-        """Delete every API token of the user; return how many there were."""
+        """Delete every API token of the user and end their web sessions; return how many tokens there were."""
         user = self.by_name(name)
         if user is None:
             raise AccountError(f"no user named {name!r}")
         with self.engine.begin() as conn:
+            conn.execute(web_sessions.delete().where(web_sessions.c.user_id == user.id))
             return conn.execute(api_tokens.delete().where(api_tokens.c.user_id == user.id)).rowcount
 
     def user_for_token(self, token: str) -> User | None:
-        """The owner of a valid API token, or None."""
+        """The owner of a valid, unexpired API token, or None; notes when the token was last used."""
+        if len(token) > 100:
+            return None
+        now = int(time.time())
+        live = sa.or_(api_tokens.c.expires_at.is_(None), api_tokens.c.expires_at > now)
         query = (
-            sa.select(users.c.id, users.c.name, users.c.role)
+            sa.select(users.c.id, users.c.name, users.c.role, api_tokens.c.id, api_tokens.c.last_used_at)
             .join(api_tokens, api_tokens.c.user_id == users.c.id)
-            .where(api_tokens.c.token_hash == _token_hash(token))
+            .where(api_tokens.c.token_hash == _token_hash(token), live)
         )
         with self.engine.connect() as conn:
             row = conn.execute(query).first()
-        return User(int(row[0]), row[1], row[2]) if row else None
+        if row is None:
+            return None
+        if row[4] is None or row[4] < now - 60:  # written at most once a minute
+            with self.engine.begin() as conn:
+                conn.execute(api_tokens.update().where(api_tokens.c.id == row[3]).values(last_used_at=now))
+        return User(int(row[0]), row[1], row[2])
 
     # -- failed logins --------------------------------------------------------------------
-    def record_failure(self, *keys: str, now: float | None = None) -> None:
-        """Count one failed login against each key (``user:NAME``, ``ip:ADDRESS``)."""
+    def record_failure(self, *keys: str, now: float | None = None) -> list[int]:
+        """Count one failed login against each key (``user:NAME``, ``ip:ADDRESS``); return the rows' ids.
+
+        A login counts itself first and checks the counts after, so parallel
+        attempts see one another (see :func:`forget_failures` to take it back).
+        """
         at = int(now if now is not None else time.time())
         with self.engine.begin() as conn:
-            conn.execute(login_failures.insert(), [{"key": k, "at": at} for k in keys])
+            return [
+                conn.execute(login_failures.insert().values(key=k[:200], at=at)).inserted_primary_key[0] for k in keys
+            ]
+
+    def forget_failures(self, ids: list[int]) -> None:
+        """Take back counted attempts (a login that succeeded or was not tried)."""
+        with self.engine.begin() as conn:
+            conn.execute(login_failures.delete().where(login_failures.c.id.in_(ids)))
 
     def failures_since(self, key: str, since: float) -> tuple[int, int | None]:
         """How many failures ``key`` has since a time, and the oldest of them."""
@@ -223,9 +331,17 @@ class Accounts:
             conn.execute(login_failures.delete().where(login_failures.c.at < int(before)))
 
 
+def _user_id(name: str):
+    return sa.select(users.c.id).where(users.c.name == name).scalar_subquery()
+
+
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(f"a password has at most {MAX_PASSWORD_LENGTH} characters")
+    if len(set(password)) == 1 or password.lower() in _COMMON_PASSWORDS:
+        raise AccountError("this password is too easy to guess (a common password or one repeated character)")
 
 
 @functools.cache

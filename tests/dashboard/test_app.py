@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from dashboard.config import load_config, persistent_secret_key
 from tracing.accounts import Accounts
 from tracing.store import Store
@@ -22,10 +24,13 @@ def start_app(tmp_path) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
-def test_first_start_prints_a_random_admin_password_once(tmp_path):
+def test_first_start_hands_the_admin_password_over_outside_the_log(tmp_path):
     first = start_app(tmp_path)
     assert first.returncode == 0, first.stderr
-    password = re.search(r"with password\s+(\S+)", first.stderr).group(1)
+    secret = tmp_path / "instance" / "admin_password"
+    password = secret.read_text().strip()
+    assert str(secret) in first.stderr and password not in first.stderr  # stderr is a log under gunicorn
+    assert secret.stat().st_mode & 0o077 == 0
     store = Store(f"sqlite:///{tmp_path / 'app.db'}")
     assert Accounts(store).authenticate("admin", password).role == "admin"
     store.close()
@@ -34,17 +39,34 @@ def test_first_start_prints_a_random_admin_password_once(tmp_path):
     assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o077 == 0
 
 
+def test_the_instance_folder_and_the_database_are_private(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'private' / 'tracing.db'}")
+    store.close()
+    assert (tmp_path / "private").stat().st_mode & 0o777 == 0o700
+    assert (tmp_path / "private" / "tracing.db").stat().st_mode & 0o777 == 0o600
+    persistent_secret_key(tmp_path / "instance")
+    assert (tmp_path / "instance").stat().st_mode & 0o777 == 0o700
+
+
+def test_a_short_secret_key_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="SECRET_KEY has 6 characters; use at least 32"):
+        load_config({"SECRET_KEY": "abc123", "INSTANCE_PATH": str(tmp_path)})
+
+
 def test_the_secret_key_survives_restarts(tmp_path):
     assert persistent_secret_key(tmp_path) == persistent_secret_key(tmp_path)
     assert len(persistent_secret_key(tmp_path)) == 64
 
 
 def test_environment_settings_win_over_defaults(tmp_path, monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "from the environment")
+    monkeypatch.setenv("SECRET_KEY", "from the environment, 32 characters or more")
     monkeypatch.setenv("SESSION_COOKIE_SECURE", "1")
     config = load_config({"INSTANCE_PATH": str(tmp_path)})
-    assert config["SECRET_KEY"] == "from the environment"
+    assert config["SECRET_KEY"] == "from the environment, 32 characters or more"
     assert config["SESSION_COOKIE_SECURE"] is True
+    monkeypatch.setenv("TRUSTED_PROXIES", "two")
+    with pytest.raises(ValueError, match="TRUSTED_PROXIES must be a whole number"):
+        load_config({"INSTANCE_PATH": str(tmp_path)})
     assert not (tmp_path / "secret_key").exists()
 
 

@@ -7,8 +7,9 @@ set (for scripts), else prompted for twice without echo.
 import argparse
 import getpass
 import os
+from datetime import UTC, datetime
 
-from tracing.accounts import ROLES, AccountError, Accounts
+from tracing.accounts import ROLES, TOKEN_DAYS, AccountError, Accounts
 from tracing.cli import command
 from tracing.store import Store
 
@@ -25,8 +26,19 @@ def add_parser(sub) -> None:
     add.add_argument("name")
     add.add_argument("--role", default="investigator", choices=ROLES)
     actions.add_parser("passwd", help="change a user's password").add_argument("name")
-    actions.add_parser("token", help="print a new API token for a user (shown once)").add_argument("name")
-    actions.add_parser("revoke-tokens", help="revoke every API token of a user").add_argument("name")
+    token = actions.add_parser("token", help="print a new API token for a user (shown once)")
+    token.add_argument("name")
+    token.add_argument("--label", default="", help="what the token is for (shown by 'users tokens')")
+    token.add_argument("--days", type=float, default=TOKEN_DAYS, help=f"days it is valid (default {TOKEN_DAYS})")
+    actions.add_parser("tokens", help="list a user's API tokens: label, created, expires, last used").add_argument(
+        "name"
+    )
+    actions.add_parser("revoke-tokens", help="revoke every API token and web session of a user").add_argument("name")
+    actions.add_parser("sign-out", help="end every web session of a user (sign out everywhere)").add_argument("name")
+
+
+def _when(seconds: int | None) -> str:
+    return "never" if seconds is None else datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _read_password() -> str:
@@ -49,8 +61,14 @@ def cmd_users(args: argparse.Namespace, store: Store) -> int:
         accounts.set_password(args.name, _read_password())
         print(f"password of {args.name!r} changed")
     elif args.action == "token":
-        token = accounts.new_token(args.name)
+        token = accounts.new_token(args.name, args.label, args.days)
         print(f"API token for {args.name!r} (store it now: it is not shown again):\n{token}")
+    elif args.action == "tokens":
+        for row in accounts.tokens(args.name):
+            times = ", ".join(f"{k} {_when(row[k])}" for k in ("created", "expires", "last_used"))
+            print(f"{row['name'] or '(no label)'}: {times}")
+    elif args.action == "sign-out":
+        print(f"{accounts.sign_out_everywhere(args.name)} session(s) of {args.name!r} ended")
     else:
         count = accounts.revoke_tokens(args.name)
         print(f"{count} API token(s) of {args.name!r} revoked")

@@ -19,7 +19,7 @@ from tracing.labels import OFAC_LIST, Label, LabelIndex
 from tracing.labels.snapshot import snapshot_labels, snapshot_version
 from tracing.model import Chain, TransferTable
 from tracing.model.transfer import Asset
-from tracing.store.engine import make_engine
+from tracing.store.engine import make_engine, private_file
 from tracing.store.schema import labels, transfers
 
 __all__ = ["DEFAULT_URL", "Store", "database_url", "label_from_row", "label_row"]
@@ -69,7 +69,7 @@ class Store:
     def __init__(self, url: str | None = None):
         self.url = database_url(url)
         if self.url.startswith("sqlite:///") and self.url != "sqlite:///:memory:":
-            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(self.url.removeprefix("sqlite:///")))
         if self.url.startswith("postgresql://"):
             self.url = self.url.replace("postgresql://", "postgresql+psycopg://", 1)
         self.engine = make_engine(self.url)

@@ -7,11 +7,14 @@
   so an import does not make the web app fail with ``database is locked``.
 """
 
+import os
+from pathlib import Path
+
 import sqlalchemy as sa
 
 from tracing.errors import StoreUnavailable
 
-__all__ = ["BUSY_TIMEOUT_SECONDS", "make_engine"]
+__all__ = ["BUSY_TIMEOUT_SECONDS", "make_engine", "private_file"]
 
 BUSY_TIMEOUT_SECONDS = 30.0
 # SQLite names every error OperationalError, a missing table too; only these mean "not available"
@@ -36,6 +39,13 @@ def _unavailable(context: sa.engine.ExceptionContext) -> None:
     if context.is_disconnect or down:
         reason = str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
         raise StoreUnavailable(f"the database is not answering ({reason}); try again in a moment") from original
+
+
+def private_file(path: Path) -> None:
+    """Create the SQLite file (0600) and its folder (0700) unless they exist: only this user reads them."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 def make_engine(url: str) -> sa.Engine:

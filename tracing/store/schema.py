@@ -17,6 +17,7 @@ __all__ = [
     "share_links",
     "transfers",
     "users",
+    "web_sessions",
 ]
 
 metadata = sa.MetaData()
@@ -86,6 +87,20 @@ api_tokens = sa.Table(
     sa.Column("user_id", _ID, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),  # sha256 hex: tokens are random
     sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("name", sa.String(80), nullable=False, server_default=""),  # what the token is for
+    sa.Column("expires_at", sa.BigInteger, nullable=True),  # None: never
+    sa.Column("last_used_at", sa.BigInteger, nullable=True),
+)
+
+web_sessions = sa.Table(  # a logged-in browser: the cookie holds the token, the store its sha256
+    "web_sessions",
+    metadata,
+    sa.Column("id", _ID, primary_key=True, autoincrement=True),
+    sa.Column("user_id", _ID, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.BigInteger, nullable=False),
+    sa.Column("last_seen", sa.BigInteger, nullable=False),
+    sa.Index("ix_web_sessions_user", "user_id"),
 )
 
 login_failures = sa.Table(
