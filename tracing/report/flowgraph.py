@@ -8,12 +8,14 @@ same picture. Each column keeps its largest addresses; the rest become one "+N m
 ...                      {"address": "X", "hop": 1, "received": 5.0, "label": "Ex", "category": "exchange"}],
 ...        "edges": [{"from": "S", "to": "X", "traced": 5.0}]}
 >>> svg = flow_svg(doc)
->>> svg.count("<rect") >= 3 and "Ex" in svg and "5 USDT" in svg
+>>> svg.count("<rect") >= 3 and "Ex" in svg and "5.00 USDT" in svg
 True
 """
 
 from collections import defaultdict
 from html import escape
+
+from tracing.figures import amount, short_address
 
 __all__ = ["CATEGORY_COLOURS", "flow_svg"]
 
@@ -28,14 +30,6 @@ CATEGORY_COLOURS = {
 _COLUMN_W, _NODE_W, _NODE_H, _ROW_H = 190, 150, 34, 46
 _PER_COLUMN = 10
 _FONT = "font-family='DejaVu Sans, sans-serif'"
-
-
-def _short(address: str) -> str:
-    return address if len(address) <= 14 else f"{address[:6]}…{address[-4:]}"
-
-
-def _amount(value: float, symbol: str) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".") + f" {symbol}"
 
 
 def flow_svg(doc: dict, *, per_column: int = _PER_COLUMN) -> str:
@@ -63,15 +57,15 @@ def flow_svg(doc: dict, *, per_column: int = _PER_COLUMN) -> str:
             category = "source" if row["address"] == doc["source"] else row.get("category") or ""
             colour = CATEGORY_COLOURS.get(category, CATEGORY_COLOURS[""])
             position[row["address"]] = (x, y)
-            name = row.get("label") or _short(row["address"])
-            amount = _amount(row["received"], symbol) if row["received"] else ""
+            name = row.get("label") or short_address(row["address"])
+            label_amount = amount(symbol, row["received"]) if row["received"] else ""
             boxes.append(
                 f"<rect x='{x}' y='{y}' width='{_NODE_W}' height='{_NODE_H}' rx='5' fill='white' "
                 f"stroke='{colour}' stroke-width='{2.5 if category not in ('', 'source') else 1.5}'/>"
                 f"<text x='{x + 6}' y='{y + 14}' font-size='10' {_FONT} fill='{colour}' font-weight='bold'>"
                 f"{escape(name[:24])}</text>"
                 f"<text x='{x + 6}' y='{y + 27}' font-size='9' {_FONT} fill='#333'>"
-                f"{escape(_short(row['address']) if row.get('label') else '')} {escape(amount)}</text>"
+                f"{escape(short_address(row['address']) if row.get('label') else '')} {escape(label_amount)}</text>"
             )
         if hidden:
             y = 28 + len(shown) * _ROW_H
@@ -79,15 +73,15 @@ def flow_svg(doc: dict, *, per_column: int = _PER_COLUMN) -> str:
             boxes.append(
                 f"<rect x='{x}' y='{y}' width='{_NODE_W}' height='{_NODE_H - 10}' rx='5' fill='#f5f5f5' "
                 f"stroke='#9e9e9e' stroke-dasharray='4 3'/><text x='{x + 6}' y='{y + 16}' font-size='9' {_FONT}>"
-                f"+{len(hidden)} more · {escape(_amount(total, symbol))}</text>"
+                f"+{len(hidden)} more · {escape(amount(symbol, total))}</text>"
             )
     pairs: dict[tuple[str, str], float] = defaultdict(float)
     for edge in doc["edges"]:
         pairs[(edge["from"], edge["to"])] += edge["traced"]
     biggest = max(pairs.values(), default=1.0) or 1.0
     arrows = []
-    for (a, b), amount in sorted(pairs.items(), key=lambda kv: kv[1]):
-        if a not in position or b not in position or amount <= 0:
+    for (a, b), carried in sorted(pairs.items(), key=lambda kv: kv[1]):
+        if a not in position or b not in position or carried <= 0:
             continue
         (xa, ya), (xb, yb) = position[a], position[b]
         if xb < xa:  # backward traces: money flows towards the source, drawn right to left
@@ -96,7 +90,7 @@ def flow_svg(doc: dict, *, per_column: int = _PER_COLUMN) -> str:
         if xa == xb:  # same hop: a short loop on the right
             start, end = (xa + _NODE_W, ya + _NODE_H / 2), (xb + _NODE_W, yb + _NODE_H / 2)
         mid = (start[0] + end[0]) / 2 + (30 if xa == xb else 0)
-        stroke = 0.8 + 5 * (amount / biggest) ** 0.5
+        stroke = 0.8 + 5 * (carried / biggest) ** 0.5
         arrows.append(
             f"<path d='M{start[0]:.1f},{start[1]:.1f} C{mid:.1f},{start[1]:.1f} {mid:.1f},{end[1]:.1f} "
             f"{end[0]:.1f},{end[1]:.1f}' fill='none' stroke='#90a4ae' stroke-opacity='0.8' "

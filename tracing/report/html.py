@@ -37,9 +37,10 @@ td, code { overflow-wrap: anywhere; } code { font-size: 8.5pt; }
 margin: .6em 0; } .note-head { color: #555; font-size: 9pt; margin-bottom: 0; }
 ul.evidence { margin: 0; padding-left: 1.1em; } figure { margin: .5em 0; } .chart { width: 100%; }
 figure img, figure svg { max-width: 100%; height: auto; } figcaption { color: #555; font-size: 9pt; }
-figure.flow { overflow-x: auto; } figure.flow svg { max-width: none; }
 nav.toc ol { padding-left: 1.2em; } nav.toc a { text-decoration: none; color: #1565c0; }
 """
+
+_SCREEN_STYLE = "figure.flow { overflow-x: auto; } figure.flow svg { max-width: none; }"
 
 _PRINT_STYLE = """
 @page { size: A4; margin: 16mm 13mm 18mm;
@@ -95,7 +96,7 @@ def render_html(evidence: Evidence, *, base_url: str = "") -> bytes:
         return flow_svg(trace)
 
     ctx = Context(evidence.doc, evidence.sha256, chart, flow, base_url)
-    document = _document(ctx, STYLE, "")
+    document = _document(ctx, STYLE + _SCREEN_STYLE, "")
     draw = (
         "<script>" + get_plotlyjs() + "</script><script>(function(){"
         "var figs=JSON.parse(document.getElementById('figures').textContent);"

@@ -6,10 +6,10 @@ safe Markdown renderer. Charts are handed in already drawn (interactive or SVG).
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
 from html import escape
 from urllib.parse import quote
 
+from tracing import figures
 from tracing.cases import render_markdown
 from tracing.cli.render import _evidence_lines as evidence_lines
 
@@ -19,8 +19,8 @@ RISK_COLOURS = {"low": "#2e7d32", "medium": "#f9a825", "high": "#ef6c00", "sever
 
 
 def when(ts: int | None) -> str:
-    """A Unix time as ``YYYY-MM-DD HH:MM UTC`` (empty for None)."""
-    return "" if ts is None or ts < 0 else datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    """A Unix time as ``YYYY-MM-DD HH:MM UTC`` (empty for None): the shared formatter's, with its zone."""
+    return "" if ts is None or ts < 0 else f"{figures.when(ts)} UTC"
 
 
 class Context:
@@ -49,7 +49,8 @@ def _table(head: list[str], rows: list[list[str]], cls: str = "", widths: tuple[
 
 
 def _amount(value, symbol: str) -> str:
-    return f"{escape(str(value))}&nbsp;{escape(symbol)}"
+    """An amount with separators, its asset's precision and symbol (the pages' formatter)."""
+    return escape(figures.amount(symbol, value)).replace(" ", "&nbsp;")
 
 
 def _badge(rating: str) -> str:
