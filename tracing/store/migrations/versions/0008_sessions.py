@@ -1,15 +1,15 @@
 """Web sessions kept in the store (so logout and password changes end them); API tokens get a name,
 an expiry and a last-used time.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
