@@ -54,7 +54,11 @@ def zscores(table: TransferTable, method: str = "zscore") -> np.ndarray:
         spread = _MAD_TO_SIGMA * _group_median(groups, np.abs(x - center[groups]), n_groups + 1)
         spread[n_groups] = 0.0
     else:
-        x = table.value
+        # z-scores do not change with the unit: dividing each asset by its largest amount keeps the
+        # squares finite (one 1e200 transfer made the variance overflow and every z-score 0)
+        scale = np.zeros(n_groups)
+        np.maximum.at(scale, groups, np.abs(table.value))
+        x = table.value / np.where(scale > 0, scale, 1.0)[groups]
         center, spread = group_moments(groups, x, n_groups)
     return standardise(x, groups, center, spread)
 

@@ -197,3 +197,14 @@ def test_all_zero_coefficients_are_refused():
 
     with pytest.raises(BadParameters, match="coefficients"):
         danger_score({"value": 50.0}, {"value": 0.0})
+
+
+def test_one_huge_transfer_among_ordinary_ones_is_flagged():
+    """The variance of 1e200 overflowed: the test scored 0 and flagged nothing."""
+    from tracing.scoring.values import unusual_values
+
+    values = [100.0 + k for k in range(30)] + [1e200]
+    result = unusual_values(make_table(values), Parameters())
+    assert result.evidence["flagged_count"] == 1
+    assert result.score == pytest.approx(100 / 31)
+    assert np.isfinite(zscores(make_table(values))).all()
