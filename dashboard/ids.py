@@ -117,3 +117,11 @@ ACCOUNT_NEW = "account-new-password"
 ACCOUNT_REPEAT = "account-repeat-password"
 ACCOUNT_SUBMIT = "account-submit"
 ACCOUNT_ALERT = "account-alert"
+
+# market page
+MARKET_REQUEST = "market-request"
+MARKET_INTERVAL = "market-interval"
+MARKET_CHART = "market-chart"
+MARKET_PAIRS = "market-pairs"
+MARKET_ALERTS = "market-alerts"
+MARKET_UPDATED = "market-updated"

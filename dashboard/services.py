@@ -25,6 +25,7 @@ from tracing.params import Parameters
 from tracing.scoring import ScoreReport
 from tracing.sessions import Sessions
 from tracing.store import Store
+from tracing.store.market import MarketStore
 from tracing.summaries import report_zscores
 
 __all__ = ["Investigation", "Services", "services"]
@@ -90,6 +91,7 @@ class Services:
     cache_transfers: int = 2_000_000  # per cache: about 400 MB of tables at most
     accounts: Accounts = field(init=False)
     sessions: Sessions = field(init=False)
+    market: MarketStore = field(init=False)  # the live market pipeline's bars and alerts
     _neighbourhoods: _RecentCache = field(init=False, repr=False)
     _investigations: _RecentCache = field(init=False, repr=False)
     _traces: _RecentCache = field(init=False, repr=False)
@@ -97,6 +99,7 @@ class Services:
     def __post_init__(self):
         self.accounts = Accounts(self.store)
         self.sessions = Sessions(self.store)
+        self.market = MarketStore(self.store)
         self._neighbourhoods = _RecentCache(self.cache_size, self.cache_seconds, self.cache_transfers)
         self._investigations = _RecentCache(self.cache_size, self.cache_seconds, self.cache_transfers)
         self._traces = _RecentCache(self.cache_size, self.cache_seconds, self.cache_transfers)
