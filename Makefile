@@ -5,10 +5,11 @@ PY := $(VENV)/bin/python
 
 .PHONY: run test lint format bench install demo
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	$(PY) -m pip install --quiet --no-deps -e .  # the `tracing` command (.venv/bin/tracing), this checkout's code
 	touch $@
 
 install: $(VENV)/.installed

@@ -59,8 +59,10 @@ def test_unreadable_files(tmp_path):
     binary.write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(ImportFormatError, match="UTF-8"):
         read_transfers(binary)
-    with pytest.raises(ImportFormatError, match="missing column"):
+    with pytest.raises(ImportFormatError, match="header fits no known format"):
         read_transfers(_write(tmp_path, "a,b\n1,2\n"))
+    with pytest.raises(ImportFormatError, match="missing column"):
+        read_transfers(_write(tmp_path, "a,b\n1,2\n"), "generic-csv")
     with pytest.raises(ImportFormatError, match="unknown format"):
         read_transfers(_write(tmp_path, HEADER), "xlsx")
 

@@ -74,7 +74,9 @@ def test_html_report_holds_rating_score_addresses_exits_notes_and_hash(made):
     text, sha = page.visible, made["evidence"].sha256
     assert "Risk rating high" in text and "23.7 / 100" in text
     assert THIEF in text and all(d in text for d in DEPOSITS) and GARANTEX in text
-    assert "229,985.00 USDT reached 5 exit(s)" in text  # visible text folds the no-break spaces and "1 sanctioned destination(s)" in text
+    assert (
+        "229,985.00 USDT reached 5 exit(s)" in text
+    )  # visible text folds the no-break spaces and "1 sanctioned destination(s)" in text
     assert "GARANTEX EUROPE OU" in text and "Demo Exchange" in text and "OFAC SDN (demo facts)" in text
     assert sha in text and made["evidence"].doc["report"]["report_id"] in text
     assert '"model": "poison"' in text and "case.add_trace" in text  # parameters used, audit trail

@@ -6,7 +6,9 @@ stderr and exit with status 2 (bad input) or 1 (nothing found, source failed).
 """
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -52,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="import transfers from a file")
     imp.add_argument("file")
-    imp.add_argument("--format", default="generic-csv", choices=sorted(FORMATS))
+    imp.add_argument("--format", choices=sorted(FORMATS), help="default: recognised from the file's header")
     imp.add_argument("--asset", help="token symbol, for exports that do not name it (TronScan)")
     imp.add_argument("--contract", help="token contract, for exports that do not name it (TronScan)")
     imp.add_argument("--decimals", type=int, help="token decimals, for exports that do not carry them")
@@ -94,7 +96,7 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
     """Import a file and say what was new, what was known and what was skipped."""
     options = {k: getattr(args, k) for k in ("asset", "contract", "decimals") if getattr(args, k) is not None}
     result = read_transfers(args.file, args.format, **options)
-    source = f"import:{args.format}:{args.file.rsplit('/', 1)[-1]}"
+    source = f"import:{result.format}:{args.file.rsplit('/', 1)[-1]}"
     for chain, table in result.tables.items():
         new = store.add_transfers(table, source)
         print(f"{chain.value}: {len(table)} transfers read, {new} new, {len(table) - new} already stored")
@@ -108,6 +110,12 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
 from tracing.cli import fetch, labels, market, profiles, report, sanctions, trace, users  # noqa: E402  (register their commands; import `command` from here)
 
 
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null: its reader is gone, and Python's flush at exit must not fail again."""
+    with contextlib.suppress(OSError, ValueError):  # no file descriptor (captured output): nothing to do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     load_dotenv()
@@ -118,7 +126,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: cannot open the database {args.database or ''}: {err}".replace("  ", " "), file=sys.stderr)
         return 1
     try:
-        return COMMANDS[args.command](args, store)
+        status = COMMANDS[args.command](args, store)
+        sys.stdout.flush()  # a reader that stopped early (| head) is met here, not at exit
+        return status
+    except BrokenPipeError:
+        _discard_stdout()
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
     except (AddressNotFound, ModelNotTrained, SourceUnavailable) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

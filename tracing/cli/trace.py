@@ -14,6 +14,7 @@ from tracing.errors import BadParameters, NoFlowPath
 from tracing.figures import amount, when
 from tracing.flow import DIRECTIONS, FORMATS, MODELS, Trace, TraceParameters, export_trace, flow_paths
 from tracing.flow.export import check_export_path
+from tracing.flow.paths import check_distinct
 from tracing.flow.result import DESTINATION_GROUPS
 from tracing.investigate import gather_flow, trace_stored
 from tracing.model import normalize_address
@@ -80,6 +81,7 @@ def cmd_path(args: argparse.Namespace, store: Store) -> int:
     """Print the time-respecting paths from one address to another."""
     chain, source = normalize_address(args.source, args.chain)
     _, target = normalize_address(args.target, chain)
+    check_distinct(source, target)
     params = TraceParameters.from_mapping(
         {"hops": args.hops, "asset": args.asset, "since": args.since, "until": args.until}
     )

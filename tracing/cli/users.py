@@ -1,12 +1,14 @@
-"""``python -m tracing users ...``: add users, change passwords, issue and revoke API tokens.
+"""``python -m tracing users ...``: list and add users, change passwords, issue and revoke API tokens.
 
 Passwords are read from the ``TRACING_PASSWORD`` environment variable when it is
-set (for scripts), else prompted for twice without echo.
+set (for scripts), else prompted for twice without echo on a terminal. A name that
+cannot work (unknown, or taken) is refused before any prompt.
 """
 
 import argparse
 import getpass
 import os
+import sys
 from datetime import UTC, datetime
 
 from tracing.accounts import ROLES, TOKEN_DAYS, AccountError, Accounts
@@ -22,6 +24,7 @@ def add_parser(sub) -> None:
     """Add the ``users`` sub-command and its actions to the CLI's sub-parsers."""
     parser = sub.add_parser("users", help="dashboard users and API tokens")
     actions = parser.add_subparsers(dest="action", required=True)
+    actions.add_parser("list", help="every user with their role")
     add = actions.add_parser("add", help=f"create a user (password prompted, or from ${PASSWORD_ENV})")
     add.add_argument("name")
     add.add_argument("--role", default="investigator", choices=ROLES)
@@ -44,21 +47,35 @@ def _when(seconds: int | None) -> str:
 def _read_password() -> str:
     if os.environ.get(PASSWORD_ENV):
         return os.environ[PASSWORD_ENV]
+    if not sys.stdin.isatty():
+        raise AccountError(f"no terminal to prompt for the password: set {PASSWORD_ENV}")
     first = getpass.getpass("Password: ")
     if getpass.getpass("Repeat password: ") != first:
         raise AccountError("the two passwords differ")
     return first
 
 
+def _existing(accounts: Accounts, name: str) -> str:
+    if accounts.by_name(name) is None:
+        raise AccountError(f"no user named {name!r}")
+    return name
+
+
 @command("users")
 def cmd_users(args: argparse.Namespace, store: Store) -> int:
     """Carry out one ``users`` action."""
     accounts = Accounts(store)
-    if args.action == "add":
+    if args.action == "list":
+        found = accounts.list_users()
+        width = max((len(u.name) for u in found), default=4)
+        print("\n".join([f"{'name':<{width}}  role", *(f"{u.name:<{width}}  {u.role}" for u in found)]))
+    elif args.action == "add":
+        if accounts.by_name(args.name.strip()) is not None:
+            raise AccountError(f"a user named {args.name.strip()!r} already exists")
         user = accounts.add_user(args.name, _read_password(), args.role)
         print(f"user {user.name!r} created with role {user.role}")
     elif args.action == "passwd":
-        accounts.set_password(args.name, _read_password())
+        accounts.set_password(_existing(accounts, args.name), _read_password())
         print(f"password of {args.name!r} changed")
     elif args.action == "token":
         token = accounts.new_token(args.name, args.label, args.days)

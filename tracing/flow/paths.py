@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import networkx as nx
 import numpy as np
 
-from tracing.errors import AddressNotFound, NoFlowPath
+from tracing.errors import AddressNotFound, BadParameters, NoFlowPath
 from tracing.flow.params import TraceParameters
 from tracing.flow.tracer import trace
 from tracing.model import TransferTable
@@ -40,6 +40,12 @@ class FlowPath:
             "amount": self.amount,
             "asset": self.asset,
         }
+
+
+def check_distinct(source: str, target: str) -> None:
+    """Refuse a path from an address to itself (:class:`~tracing.errors.BadParameters` on ``target``)."""
+    if source == target:
+        raise BadParameters("target", "is the source itself: a path joins two different addresses")
 
 
 def flow_paths(
@@ -72,6 +78,8 @@ def flow_paths(
 
     Raises
     ------
+    BadParameters
+        ``source`` and ``target`` are the same address.
     AddressNotFound
         ``source`` or ``target`` has no transfer in ``table``.
     NoFlowPath
@@ -84,6 +92,7 @@ def flow_paths(
     >>> [(p.addresses, p.amount) for p in flow_paths(t, "A", "B")]
     [(('A', 'X', 'B'), 3.0)]
     """
+    check_distinct(source, target)
     for address in (source, target):
         if table.code_of(address) < 0:
             raise AddressNotFound(f"no transfers of {address} are in the data")

@@ -19,6 +19,8 @@ Three formats:
     ContractAddress,TokenName,TokenSymbol``), values with thousands separators.
     Decimals come from ``decimals``, else from the known tokens, else the largest
     number of fraction digits seen for the contract.
+
+Without a format, the header says which it is (:func:`detect_format`).
 """
 
 import csv
@@ -34,7 +36,7 @@ from tracing.errors import ImportFormatError, InvalidAddress
 from tracing.model import Chain, TransferTable, normalize_address
 from tracing.model.transfer import NATIVE, Asset, parse_units
 
-__all__ = ["FORMATS", "ImportResult", "read_transfers"]
+__all__ = ["FORMATS", "ImportResult", "detect_format", "read_transfers"]
 
 GENERIC_COLUMNS = (
     "chain",
@@ -76,6 +78,7 @@ class ImportResult:
     tables: dict[Chain, TransferTable]
     rows: int
     skipped: list[str] = field(default_factory=list)
+    format: str = ""
 
     def __len__(self) -> int:
         return sum(len(t) for t in self.tables.values())
@@ -275,34 +278,63 @@ def _etherscan(text: str, out: _Columns, addresses: _Addresses, options: dict) -
 FORMATS: dict[str, Callable] = {"generic-csv": _generic, "tronscan-csv": _tronscan, "etherscan-csv": _etherscan}
 
 
-def read_transfers(path: str | Path, fmt: str = "generic-csv", **options) -> ImportResult:
+def detect_format(text: str) -> str:
+    """The format whose columns the header (first line) of ``text`` holds.
+
+    >>> detect_format('"Txhash","UnixTimestamp","DateTime","From","To","Value","ContractAddress","TokenName","TokenSymbol"')
+    'etherscan-csv'
+
+    Raises
+    ------
+    ImportFormatError
+        The header fits none of :data:`FORMATS`.
+    """
+    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    header = {h.strip() for h in next(csv.reader([first]), [])}
+    for name, columns in (
+        ("generic-csv", GENERIC_COLUMNS),
+        ("tronscan-csv", TRONSCAN_COLUMNS),
+        ("etherscan-csv", ETHERSCAN_COLUMNS),
+    ):
+        if header >= set(columns):
+            return name
+    raise ImportFormatError(
+        f"line 1: the header fits no known format ({', '.join(FORMATS)}); a generic-csv header is "
+        f"{','.join(GENERIC_COLUMNS)} (header has: {', '.join(sorted(header)) or 'nothing'})"
+    )
+
+
+def read_transfers(path: str | Path, fmt: str | None = None, **options) -> ImportResult:
     """Read a file of transfers into tables, one per chain.
 
     Parameters
     ----------
     path : str or Path
         The CSV file.
-    fmt : str
-        One of :data:`FORMATS`.
+    fmt : str, optional
+        One of :data:`FORMATS`; by default the header decides (:func:`detect_format`).
     **options
         ``asset``, ``contract``, ``decimals`` for exports that do not carry them.
 
     Raises
     ------
     ImportFormatError
-        The file is missing, empty, not text, or a row is wrong (the message names the line).
+        The file is missing, empty, not text, of no known format, or a row is wrong (the message names the line).
     """
-    if fmt not in FORMATS:
+    if fmt is not None and fmt not in FORMATS:
         raise ImportFormatError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     path = Path(path)
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise ImportFormatError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ImportFormatError(f"{path}: a folder, not a file") from None
     except UnicodeDecodeError:
         raise ImportFormatError(f"{path}: not a UTF-8 text file") from None
     if not text.strip():
         raise ImportFormatError(f"{path}: the file is empty")
+    fmt = fmt or detect_format(text)
     out = _Columns()
     skipped = FORMATS[fmt](text, out, _Addresses(), options) or []
-    return ImportResult(out.tables(), out.rows + len(skipped), skipped)
+    return ImportResult(out.tables(), out.rows + len(skipped), skipped, fmt)
