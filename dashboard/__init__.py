@@ -62,7 +62,8 @@ def create_app(config: Mapping | None = None) -> dash.Dash:
     # Compress answers, not streamed files: flask-compress 1.25 leaves a streamed asset's file open.
     server.config["COMPRESS_STREAMS"] = False
     store = Store(settings["DATABASE_URL"])
-    server.extensions["tracing"] = services = Services(store)
+    profiles = os.environ.get("PROFILES_MODEL") or str(Path(settings["INSTANCE_PATH"]) / "profiles" / "model.joblib")
+    server.extensions["tracing"] = services = Services(store, profiles_model=profiles)
     services.sessions = Sessions(store, settings["SESSION_IDLE_MINUTES"] * 60, settings["SESSION_MAX_HOURS"] * 3600)
     if settings["LOAD_DEMO"]:
         demo.ensure_demo(store)

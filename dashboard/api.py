@@ -36,7 +36,7 @@ def score():
         raise BadParameters("address", "required: the address to score, as text")
     params = Parameters.from_mapping(body, ignore=("address", "chain"))
     found = services().investigate(body.get("chain") or None, address, params)
-    return flask.jsonify(found.report.to_dict())
+    return flask.jsonify({**found.report.to_dict(), "profile": services().profile(found)})
 
 
 @blueprint.get("/openapi.json")

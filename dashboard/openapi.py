@@ -53,6 +53,12 @@ _SCORE = {
         "transfers_analysed": {"type": "integer"},
         "data_source": {"type": "string"},
         "parameters": {"type": "object"},
+        "profile": {
+            "type": ["object", "null"],
+            "description": "behavioural profile: cluster name and why, distance percentile, outlier flag, "
+            "five most similar stored addresses, features against the cluster's range; null until "
+            "'tracing profiles train' has saved a model",
+        },
     },
 }
 

@@ -12,18 +12,23 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import flask
 import numpy as np
 
 from tracing.accounts import Accounts
+from tracing.errors import ModelNotTrained
 from tracing.flow import Trace, TraceParameters
 from tracing.investigate import GATHERING, gather, trace_stored
+from tracing.investigate.profiles import report_profile
 from tracing.labels import LabelIndex
 from tracing.model import Chain, normalize_address
 from tracing.params import Parameters
+from tracing.profiles.model import ProfileModel
 from tracing.scoring import ScoreReport
 from tracing.sessions import Sessions
+from tracing.settings import load_settings
 from tracing.store import Store
 from tracing.store.market import MarketStore
 from tracing.summaries import report_zscores
@@ -89,12 +94,14 @@ class Services:
     cache_size: int = 16
     cache_seconds: float = 300.0
     cache_transfers: int = 2_000_000  # per cache: about 400 MB of tables at most
+    profiles_model: str | None = None  # the profile model file; None: PROFILES_MODEL (tracing.settings)
     accounts: Accounts = field(init=False)
     sessions: Sessions = field(init=False)
     market: MarketStore = field(init=False)  # the live market pipeline's bars and alerts
     _neighbourhoods: _RecentCache = field(init=False, repr=False)
     _investigations: _RecentCache = field(init=False, repr=False)
     _traces: _RecentCache = field(init=False, repr=False)
+    _model: tuple = field(default=(None, None), init=False, repr=False)  # ((path, mtime), ProfileModel)
 
     def __post_init__(self):
         self.accounts = Accounts(self.store)
@@ -139,6 +146,22 @@ class Services:
         found = Investigation(report, report_zscores(report), neighbourhood.labels)
         self._investigations.put((chain, address, params), found, len(report.table))
         return found
+
+    def profile_model(self) -> ProfileModel:
+        """The saved profile model, read again only when its file changes (ModelNotTrained without one)."""
+        path = Path(self.profiles_model or load_settings().profiles_model)
+        stamp = (str(path), path.stat().st_mtime_ns if path.exists() else None)
+        if self._model[0] != stamp:
+            self._model = (stamp, ProfileModel.load(path))
+        return self._model[1]
+
+    def profile(self, found: Investigation) -> dict | None:
+        """The behavioural profile of an investigated address; None while no usable model is saved."""
+        try:
+            model = self.profile_model()
+        except ModelNotTrained:
+            return None
+        return report_profile(model, found.report, found.labels)
 
 
 def services() -> Services:

@@ -20,6 +20,7 @@ from dashboard.components.forms import (
     register_address_help,
 )
 from dashboard.components.identity import identity_header
+from dashboard.components.profile import address_profile
 from dashboard.components.results import asset_options, chart_panels, result_panels
 from dashboard.components.transfers import transfer_section
 from dashboard.errors import error_alert
@@ -83,6 +84,7 @@ def _results() -> html.Div:
                     dbc.Col(html.Div(id=ids.ADDRESS_TESTS), lg=12),
                 ]
             ),
+            html.Div(id=ids.ADDRESS_PROFILE),
             dbc.Card(
                 [
                     dbc.CardHeader(
@@ -238,6 +240,13 @@ def callback_address_results(request):
     remember(report.table.chain.value, report.address)
     identity = identity_header(report.address, found.labels.of(report.table.chain, report.address))
     return None, identity, *result_panels(found), *asset_options(found), {}, request
+
+
+@callback(Output(ids.ADDRESS_PROFILE, "children"), Input(ids.ADDRESS_READY, "data"))
+@requires("viewer")
+def callback_address_profile(request):
+    """The behavioural profile card of the scored address (or what to do when no model is trained)."""
+    return address_profile(request)
 
 
 @callback(

@@ -17,6 +17,7 @@ from dotenv import load_dotenv
 from tracing.cli.render import render_report
 from tracing.errors import AddressNotFound, ModelNotTrained, SourceUnavailable, TracingError
 from tracing.investigate import score_address
+from tracing.investigate.profiles import scored_profile
 from tracing.params import FIELDS, Parameters
 from tracing.sources import demo
 from tracing.sources.files import FORMATS, read_transfers
@@ -75,7 +76,10 @@ def cmd_score(args: argparse.Namespace, store: Store) -> int:
     """Score one address and print the report."""
     demo.ensure_demo(store)
     params = Parameters.from_mapping({k: getattr(args, k) for k in FIELDS if getattr(args, k) is not None})
-    report = score_address(store, args.address, args.chain, params).to_dict()
+    scored = score_address(store, args.address, args.chain, params)
+    report = scored.to_dict()
+    if args.json:
+        report["profile"] = scored_profile(store, scored)
     print(json.dumps(report, indent=2) if args.json else render_report(report))
     return 0
 

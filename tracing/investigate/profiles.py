@@ -10,16 +10,27 @@ from pathlib import Path
 
 import numpy as np
 
-from tracing.errors import AddressNotFound, BadParameters
+from tracing.errors import AddressNotFound, BadParameters, ModelNotTrained
 from tracing.investigate.score import pass_through_context
+from tracing.labels import LabelIndex
 from tracing.model import Chain, TransferTable, normalize_address
 from tracing.params import Parameters
 from tracing.profiles.features import Reference, address_features
 from tracing.profiles.model import ProfileModel, fit_model
 from tracing.profiles.profile import describe
+from tracing.scoring import ScoreReport
+from tracing.settings import load_settings
 from tracing.store import Store
 
-__all__ = ["profile_address", "profile_of_table", "stored_features", "train_profiles"]
+__all__ = [
+    "profile_address",
+    "profile_of_table",
+    "report_profile",
+    "saved_model",
+    "scored_profile",
+    "stored_features",
+    "train_profiles",
+]
 
 
 def _merged(references: list[Reference]) -> Reference:
@@ -74,3 +85,24 @@ def profile_address(store: Store, model: ProfileModel, address: str, chain: Chai
         raise AddressNotFound(f"no transfers are stored for {chain.value} address {address}; nothing to profile")
     context = pass_through_context(store, chain, address, own, Parameters())
     return profile_of_table(model, chain, address, context, store.label_index(chain))
+
+
+def saved_model(path: str | Path) -> ProfileModel | None:
+    """The model saved at ``path``, or None when there is none (or it is outdated)."""
+    try:
+        return ProfileModel.load(path)
+    except ModelNotTrained:
+        return None
+
+
+def report_profile(model: ProfileModel | None, report: ScoreReport, labels: LabelIndex) -> dict | None:
+    """The profile of a scored address, from the transfers its report read (None without a model)."""
+    if model is None:
+        return None
+    return profile_of_table(model, report.table.chain, report.address, report.table, labels)
+
+
+def scored_profile(store: Store, report: ScoreReport, path: str | Path | None = None) -> dict | None:
+    """The ``profile`` of the score JSON: from the model at ``path`` (default ``PROFILES_MODEL``), None untrained."""
+    model = saved_model(path or load_settings().profiles_model)
+    return report_profile(model, report, store.label_index(report.table.chain))

@@ -98,3 +98,14 @@ def test_the_original_profilers_table_its_silhouette_and_ours(shared_data, tmp_p
     assert result["original"]["silhouette"] == pytest.approx(0.383, abs=0.001)  # the original's k-means, k=4
     assert result["rows"] == 7858 and len(out.read_text().split()) == 7858
     assert result["silhouette"] > result["original"]["silhouette"] + 0.05 and result["stability"] >= 0.9
+
+
+def test_the_score_json_carries_the_profile(trained, tmp_path, capsys, monkeypatch):
+    db, model = trained
+    monkeypatch.setenv("PROFILES_MODEL", str(tmp_path / "none.joblib"))
+    assert main(["--database", db, "score", THIEF, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["profile"] is None
+    monkeypatch.setenv("PROFILES_MODEL", model)
+    assert main(["--database", db, "score", THIEF, "--json"]) == 0
+    profile = json.loads(capsys.readouterr().out)["profile"]
+    assert profile["name"] == "sanctions-exposed" and len(profile["similar"]) == 5

@@ -1,0 +1,35 @@
+"""In Chromium: the address page shows who the address behaves like, and its similar addresses lead on."""
+
+import pytest
+from dashboard_helpers import THIEF
+from playwright.sync_api import expect
+from test_browser import TIMEOUT, log_in
+
+from tracing.investigate.profiles import stored_features
+from tracing.profiles.model import fit_model
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def trained(services, tmp_path, monkeypatch):
+    rows, keys, reference, _ = stored_features(services.store)
+    model = fit_model(rows, keys, reference=reference, algorithms=("average",), ks=range(5, 7))
+    monkeypatch.setattr(services, "profiles_model", str(model.save(tmp_path / "model.joblib")))
+
+
+def test_the_profile_card_in_the_browser(browser, base_url, user, trained, screenshot):
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    log_in(page, base_url, *user)
+    page.wait_for_selector("#home-demo-table", timeout=TIMEOUT)
+    page.goto(f"{base_url}/address/tron/{THIEF}")
+    expect(page.locator("#address-profile-name")).to_have_text("sanctions-exposed", timeout=TIMEOUT)
+    similar = page.locator("#address-profile-similar a")
+    expect(similar).to_have_count(5)
+    expect(page.locator("#address-profile-features tbody tr")).to_have_count(19)
+    page.locator("#address-profile-card").scroll_into_view_if_needed()
+    screenshot(page, "address-profile")
+    href = similar.first.get_attribute("href")
+    similar.first.click()
+    page.wait_for_url(f"**{href}", timeout=TIMEOUT)
+    expect(page.locator("#address-profile-name")).not_to_be_empty(timeout=TIMEOUT)

@@ -1,0 +1,96 @@
+"""The profile card on the address page and the ``profile`` of the score API, with and without a model."""
+
+import json
+
+import pytest
+from dashboard_helpers import THIEF
+
+from dashboard.components.profile import profile_card
+from tracing.investigate.profiles import stored_features
+from tracing.profiles.model import fit_model
+from tracing.sources.demo import build_demo
+
+MULE = build_demo().cast["mule_1_2"]
+
+
+@pytest.fixture(scope="module")
+def model_file(app, tmp_path_factory):
+    """A profile model of the app's stored addresses (few candidates, so it trains in seconds)."""
+    rows, keys, reference, _ = stored_features(app.server.extensions["tracing"].store)
+    model = fit_model(rows, keys, reference=reference, algorithms=("average",), ks=range(5, 7))
+    return str(model.save(tmp_path_factory.mktemp("model") / "model.joblib"))
+
+
+def _card(client, address: str) -> str:
+    request = {"chain": "tron", "address": address, "params": {}}
+    body = {
+        "output": "address-profile.children",
+        "outputs": {"id": "address-profile", "property": "children"},
+        "inputs": [{"id": "address-ready", "property": "data", "value": request}],
+        "changedPropIds": ["address-ready.data"],
+    }
+    answer = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+    assert answer.status_code == 200
+    return json.dumps(answer.get_json())
+
+
+def test_the_card_names_the_behaviour_with_links_to_similar_addresses(logged_in, services, model_file, monkeypatch):
+    monkeypatch.setattr(services, "profiles_model", model_file)
+    card = _card(logged_in, MULE)
+    assert "pass-through mule" in card and "forwards what it receives" in card
+    assert card.count('"href": "/address/tron/') == 5  # the five most similar stored addresses, linked
+    assert "pass through share" in card and "Cluster 10th-90th pct" in card
+    thief = _card(logged_in, THIEF)
+    assert "sanctions-exposed" in thief and "risky_share" in thief
+
+
+def test_without_a_model_the_card_says_how_to_train_one(logged_in, services, tmp_path, monkeypatch):
+    monkeypatch.setattr(services, "profiles_model", str(tmp_path / "none.joblib"))
+    assert "python -m tracing profiles train" in _card(logged_in, THIEF)
+
+
+def test_the_card_is_refused_to_anonymous_requests(client, services, model_file, monkeypatch):
+    monkeypatch.setattr(services, "profiles_model", model_file)
+    request = {"chain": "tron", "address": THIEF, "params": {}}
+    body = {
+        "output": "address-profile.children",
+        "outputs": {"id": "address-profile", "property": "children"},
+        "inputs": [{"id": "address-ready", "property": "data", "value": request}],
+        "changedPropIds": ["address-ready.data"],
+    }
+    answer = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+    assert answer.status_code == 401 and "sanctions" not in answer.get_data(as_text=True)
+
+
+def test_the_score_api_carries_the_profile(logged_in, services, model_file, monkeypatch, tmp_path):
+    monkeypatch.setattr(services, "profiles_model", str(tmp_path / "none.joblib"))
+    assert logged_in.post("/api/score", json={"address": THIEF}).get_json()["profile"] is None
+    monkeypatch.setattr(services, "profiles_model", model_file)
+    profile = logged_in.post("/api/score", json={"address": THIEF}).get_json()["profile"]
+    assert profile["name"] == "sanctions-exposed" and len(profile["similar"]) == 5
+    assert 0 <= profile["percentile"] <= 100 and isinstance(profile["outlier"], bool)
+
+
+def test_an_outlier_is_flagged_in_words():
+    profile = {
+        "name": "ordinary wallet",
+        "meaning": "like most addresses",
+        "evidence": [],
+        "percentile": 100.0,
+        "outlier": True,
+        "outlier_reason": "Outlier: 9.00 from the nearest cluster centre, farther than 99 % ...",
+        "similar": [],
+        "features": [
+            {
+                "feature": "transfers_in",
+                "description": "transfers received",
+                "value": 5e3,
+                "low": 2.0,
+                "high": 60.0,
+                "outside": 1,
+            }
+        ],
+        "model": "profiles-1/x/y",
+    }
+    text = json.dumps(profile_card(profile).to_plotly_json(), default=str)
+    assert "address-profile-outlier" in text and "Outlier: 9.00" in text and "5,000" in text and "above" in text
