@@ -7,7 +7,7 @@ from dashboard.components.transfers import transfers_table
 from dashboard.services import Investigation
 from tracing.summaries import TransferQuery, select_transfers, transfer_records
 
-__all__ = ["PAGE_SIZE", "table_query", "transfer_page"]
+__all__ = ["PAGE_SIZE", "date_bounds", "table_query", "transfer_page"]
 
 PAGE_SIZE = 15
 
@@ -18,6 +18,14 @@ def _epoch(day: str | None, *, end: bool = False) -> int | None:
         return None
     moment = datetime.fromisoformat(day[:10]).replace(tzinfo=UTC) + (timedelta(days=1) if end else timedelta())
     return int(moment.timestamp()) - (1 if end else 0)
+
+
+def date_bounds(table) -> tuple[str | None, str | None, str | None]:
+    """``(first day, last day, first month)`` of the table's transfers, for the date picker (UTC)."""
+    if not len(table):
+        return None, None, None
+    first, last = (datetime.fromtimestamp(int(t), UTC).date() for t in (table.timestamp.min(), table.timestamp.max()))
+    return first.isoformat(), last.isoformat(), first.replace(day=1).isoformat()
 
 
 def table_query(sort: str, start, end, low, high, flagged_by) -> TransferQuery:

@@ -9,6 +9,7 @@ import dash
 import dash_bootstrap_components as dbc
 import flask
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from dashboard import ids
 from dashboard.components.cases import address_report_links
@@ -27,7 +28,7 @@ from dashboard.errors import error_alert
 from dashboard.recent import remember
 from dashboard.roles import requires
 from dashboard.services import services
-from dashboard.tables import table_query, transfer_page
+from dashboard.tables import date_bounds, table_query, transfer_page
 from dashboard.urls import address_path, trace_path
 from tracing.errors import BadParameters, InvalidAddress, TracingError
 from tracing.figures import short_address
@@ -214,6 +215,17 @@ def callback_address_navigate(_clicks, _submits, values, text, chain):
     return path or no_update, [n in errors for n in names], helps, ["danger" if n in errors else "muted" for n in names]
 
 
+TABLE_OUTPUTS = (
+    (ids.ADDRESS_TABLE_BODY, "children"),
+    (ids.ADDRESS_PAGES, "max_value"),
+    (ids.ADDRESS_PAGES, "active_page"),
+    (ids.ADDRESS_TABLE_COUNT, "children"),
+    (ids.ADDRESS_MIN_AMOUNT, "invalid"),
+    (ids.ADDRESS_MAX_AMOUNT, "invalid"),
+)
+CHART_OUTPUTS = ((ids.ADDRESS_TIMELINE, "figure"), (ids.ADDRESS_HISTOGRAM, "figure"))
+
+
 @callback(
     Output(ids.ADDRESS_ALERT, "children"),
     Output(ids.ADDRESS_IDENTITY, "children"),
@@ -222,24 +234,48 @@ def callback_address_navigate(_clicks, _submits, values, text, chain):
     Output(ids.ADDRESS_COUNTERPARTIES, "children"),
     Output(ids.ADDRESS_ASSET, "options"),
     Output(ids.ADDRESS_ASSET, "value"),
+    *(Output(i, p) for i, p in CHART_OUTPUTS),
+    *(Output(i, p) for i, p in TABLE_OUTPUTS),
+    Output(ids.ADDRESS_DATES, "min_date_allowed"),
+    Output(ids.ADDRESS_DATES, "max_date_allowed"),
+    Output(ids.ADDRESS_DATES, "initial_visible_month"),
     Output(ids.ADDRESS_RESULTS, "style"),
     Output(ids.ADDRESS_READY, "data"),
     Input(ids.ADDRESS_REQUEST, "data"),
 )
 @requires("viewer")
 def callback_address_results(request):
-    """Score the address of the URL and fill the score, test and counterparty panels (or say why it cannot)."""
-    hidden = (None, None, None, None, [], None, {"display": "none"}, None)
+    """Score the address of the URL and draw every panel in one round trip (or say why it cannot be scored).
+
+    One answer carries the scores, the charts and the first table page, so the
+    browser draws them together instead of waiting for three requests in turn.
+    """
+    hidden = (None, None, None, None, [], None, {}, {}, None, 1, 1, "", False, False, None, None, None)
     if not request:
-        return no_update, *hidden
+        return no_update, *hidden, {"display": "none"}, None
     try:
         found = services().investigate(request["chain"], request["address"], Parameters(**request["params"]))
     except TracingError as err:
-        return error_alert(err), *hidden
+        return error_alert(err), *hidden, {"display": "none"}, None
     report = found.report
     remember(report.table.chain.value, report.address)
     identity = identity_header(report.address, found.labels.of(report.table.chain, report.address))
-    return None, identity, *result_panels(found), *asset_options(found), {}, request
+    options, asset = asset_options(found)
+    table = transfer_page(found, 1, table_query(None, None, None, None, None, None))
+    return (
+        None,
+        identity,
+        *result_panels(found),
+        options,
+        asset,
+        *chart_panels(found, asset),
+        *table,
+        False,
+        False,
+        *date_bounds(report.table),
+        {},
+        {**request, "asset": asset},
+    )
 
 
 @callback(Output(ids.ADDRESS_PROFILE, "children"), Input(ids.ADDRESS_READY, "data"))
@@ -250,26 +286,22 @@ def callback_address_profile(request):
 
 
 @callback(
-    Output(ids.ADDRESS_TIMELINE, "figure"),
-    Output(ids.ADDRESS_HISTOGRAM, "figure"),
-    Input(ids.ADDRESS_READY, "data"),
+    *(Output(i, p, allow_duplicate=True) for i, p in CHART_OUTPUTS),
     Input(ids.ADDRESS_ASSET, "value"),
+    State(ids.ADDRESS_READY, "data"),
+    prevent_initial_call=True,
 )
 @requires("viewer")
-def callback_address_charts(request, asset):
-    """The timeline and the z-score histogram of one asset of the address."""
-    if not request:
-        return {}, {}
-    found = services().investigate(request["chain"], request["address"], Parameters(**request["params"]))
+def callback_address_charts(asset, ready):
+    """The timeline and the z-score histogram of another asset of the address."""
+    if not ready or asset == ready.get("asset"):
+        raise PreventUpdate  # the results already drew this asset
+    found = services().investigate(ready["chain"], ready["address"], Parameters(**ready["params"]))
     return chart_panels(found, asset)
 
 
 @callback(
-    Output(ids.ADDRESS_TABLE_BODY, "children"),
-    Output(ids.ADDRESS_PAGES, "max_value"),
-    Output(ids.ADDRESS_PAGES, "active_page"),
-    Output(ids.ADDRESS_TABLE_COUNT, "children"),
-    Input(ids.ADDRESS_READY, "data"),
+    *(Output(i, p, allow_duplicate=True) for i, p in TABLE_OUTPUTS),
     Input(ids.ADDRESS_PAGES, "active_page"),
     Input(ids.ADDRESS_SORT, "value"),
     Input(ids.ADDRESS_DATES, "start_date"),
@@ -277,12 +309,17 @@ def callback_address_charts(request, asset):
     Input(ids.ADDRESS_MIN_AMOUNT, "value"),
     Input(ids.ADDRESS_MAX_AMOUNT, "value"),
     Input(ids.ADDRESS_FLAG_FILTER, "value"),
+    State(ids.ADDRESS_READY, "data"),
+    prevent_initial_call=True,
 )
 @requires("viewer")
-def callback_address_table(request, page, sort, start, end, low, high, flagged_by):
+def callback_address_table(page, sort, start, end, low, high, flagged_by, ready):
     """One page of the address's transfers, filtered and sorted on the server (a new filter starts at page 1)."""
-    if not request:
-        return None, 1, 1, ""
-    found = services().investigate(request["chain"], request["address"], Parameters(**request["params"]))
+    if not ready:
+        raise PreventUpdate
+    if low not in (None, "") and high not in (None, "") and float(low) > float(high):
+        message = html.Span(f"The minimum amount ({low:g}) is above the maximum ({high:g}).", className="text-danger")
+        return None, 1, 1, message, True, True
+    found = services().investigate(ready["chain"], ready["address"], Parameters(**ready["params"]))
     page = page if ctx.triggered_id == ids.ADDRESS_PAGES else 1
-    return transfer_page(found, page or 1, table_query(sort, start, end, low, high, flagged_by))
+    return *transfer_page(found, page or 1, table_query(sort, start, end, low, high, flagged_by)), False, False

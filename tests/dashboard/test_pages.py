@@ -196,10 +196,12 @@ def test_the_pages_charts_follow_the_asset_picker(app, services):
     request = {"chain": "ethereum", "address": payer, "params": Parameters().to_dict()}
     with app.server.test_request_context("/"):
         results = page(app, "address").callback_address_results(request)
-        timeline, histogram = page(app, "address").callback_address_charts(request, "USDC")
+        other = "ETH" if results[6] == "USDC" else "USDC"
+        timeline, histogram = page(app, "address").callback_address_charts(other, results[-1])
     options, chosen = results[5], results[6]
     assert {o["value"] for o in options} == {"ETH", "USDC"} and chosen == options[0]["value"]
-    assert "USDC" in timeline.layout.yaxis.title.text and "USDC" in histogram.layout.xaxis.title.text
+    assert chosen in results[7].layout.yaxis.title.text
+    assert other in timeline.layout.yaxis.title.text and other in histogram.layout.xaxis.title.text
     assert "1,500.000000 ETH" in str(results[4])  # the counterparty table, Lazarus's row
 
 
@@ -262,3 +264,27 @@ def test_evidence_wraps_at_word_boundaries_and_addresses_never_break():
     css = (Path(__file__).resolve().parents[2] / "assets" / "app.css").read_text()
     assert "break-all" not in css  # "word-break: break-all" cut evidence sentences mid-word
     assert ".address-link { white-space: nowrap; }" in css
+
+
+def test_one_answer_draws_scores_charts_first_table_page_and_bounds_the_date_picker(app):
+    from dash.exceptions import PreventUpdate
+
+    request = {"chain": "tron", "address": THIEF, "params": Parameters().to_dict()}
+    with app.server.test_request_context("/"):
+        results = page(app, "address").callback_address_results(request)
+        with pytest.raises(PreventUpdate):  # the asset the answer drew is not drawn again
+            page(app, "address").callback_address_charts(results[6], results[-1])
+    timeline, histogram, table = results[7], results[8], results[9]
+    assert "USDT" in timeline.layout.yaxis.title.text and histogram.data
+    assert "address-table" in str(table) and results[12].endswith("transfers")
+    first, last, month = results[15:18]
+    assert first.startswith("2025-") and last >= first and month == first[:8] + "01"
+
+
+def test_a_minimum_above_the_maximum_is_said_next_to_both_fields(app):
+    request = {"chain": "tron", "address": THIEF, "params": Parameters().to_dict(), "asset": "USDT"}
+    with app.server.test_request_context("/"):
+        body, _, _, message, low_invalid, high_invalid = page(app, "address").callback_address_table(
+            1, "timestamp:asc", None, None, 500, 100, "all", request
+        )
+    assert body is None and "above the maximum" in str(message) and low_invalid and high_invalid
