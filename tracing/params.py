@@ -18,13 +18,14 @@ from dataclasses import asdict, dataclass, fields, replace
 
 from tracing.errors import BadParameters
 
-__all__ = ["COEFFICIENTS", "FIELDS", "VALUE_METHODS", "Parameters"]
+__all__ = ["COEFFICIENTS", "FIELDS", "RELATION_MODES", "VALUE_METHODS", "Parameters"]
 
 MAX_SECONDS = 10**10  # about 317 years: any span between two timestamps, far below 2^63
 MAX_MAGNITUDE = 1e9  # thresholds and coefficients: a weighted sum of scores can never overflow
 MAX_TEXT = 100  # characters of a number or a name given as text: parsed only when shorter
 COEFFICIENTS = ("value_coefficient", "transfers_coefficient", "hiding_coefficient", "relation_coefficient")
 VALUE_METHODS = ("zscore", "robust")
+RELATION_MODES = ("listed", "exposure")
 
 
 class ParameterSet:
@@ -94,6 +95,10 @@ class Parameters(ParameterSet):
         Fraction of an amount a pass-through may lose on the way (fees); 0 to 0.5.
     hiding_max_hops : int
         How many intermediaries a hiding chain is followed through, 1 to 50.
+    relation_mode : {'listed', 'exposure'}
+        'listed' is the original relation test (share of transfers with listed
+        counterparties); 'exposure' scores the largest share of one asset's inflow or
+        outflow that came from or reached listed addresses within a few hops (haircut).
     """
 
     minimum_threshold: float = -2.0
@@ -106,6 +111,7 @@ class Parameters(ParameterSet):
     value_method: str = "zscore"
     hiding_tolerance: float = 0.01
     hiding_max_hops: int = 10
+    relation_mode: str = "listed"
 
     def __post_init__(self):
         for f in fields(self):
@@ -130,6 +136,10 @@ class Parameters(ParameterSet):
             raise BadParameters("coefficients", "at least one of the four coefficients must be above 0")
         if self.value_method not in VALUE_METHODS:
             raise BadParameters("value_method", f"must be one of {', '.join(VALUE_METHODS)}, got {self.value_method!r}")
+        if self.relation_mode not in RELATION_MODES:
+            raise BadParameters(
+                "relation_mode", f"must be one of {', '.join(RELATION_MODES)}, got {self.relation_mode!r}"
+            )
         if not 0 <= self.hiding_tolerance <= 0.5:
             raise BadParameters("hiding_tolerance", f"must be between 0 and 0.5, got {self.hiding_tolerance}")
         if not 1 <= self.hiding_max_hops <= 50:

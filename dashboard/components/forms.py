@@ -7,7 +7,7 @@ from dashboard.roles import requires
 from dashboard.urls import address_path
 from tracing.errors import BadParameters, InvalidAddress
 from tracing.model import Chain, normalize_address
-from tracing.params import COEFFICIENTS, FIELDS, VALUE_METHODS, Parameters
+from tracing.params import COEFFICIENTS, FIELDS, RELATION_MODES, VALUE_METHODS, Parameters
 
 __all__ = [
     "PARAM_LABELS",
@@ -30,7 +30,9 @@ PARAM_LABELS = {
     "value_method": ("Value method", "zscore: mean/std; robust: log amounts, median/MAD"),
     "hiding_tolerance": ("Pass-through tolerance", "fraction of an amount lost on the way (fees)"),
     "hiding_max_hops": ("Maximum hops", "intermediaries followed per chain"),
+    "relation_mode": ("Relation mode", "listed: share of transfers with listed parties; exposure: share of value"),
 }
+CHOICES = {"value_method": VALUE_METHODS, "relation_mode": RELATION_MODES}
 AUTO = "auto"
 CHAIN_OPTIONS = [{"label": "Detect chain", "value": AUTO}] + [
     {"label": c.value.title(), "value": c.value} for c in Chain
@@ -105,8 +107,8 @@ def address_form(ids: dict, text: str = "", chain: str = "", button: str = "Inve
 def _param_input(name: str, value, pattern: str, help_pattern: str, error: str | None):
     label, hint = PARAM_LABELS[name]
     control_id = {"type": pattern, "name": name}
-    if name == "value_method":
-        control = dbc.Select(id=control_id, options=[{"label": m, "value": m} for m in VALUE_METHODS], value=value)
+    if name in CHOICES:
+        control = dbc.Select(id=control_id, options=[{"label": m, "value": m} for m in CHOICES[name]], value=value)
     else:
         step = "1" if isinstance(FIELDS[name], int) else "any"
         control = dbc.Input(

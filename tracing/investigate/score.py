@@ -10,6 +10,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from tracing.errors import AddressNotFound
+from tracing.flow.exposure import DEFAULT_HOPS as EXPOSURE_HOPS
+from tracing.flow.exposure import exposure
+from tracing.flow.params import TraceParameters
+from tracing.investigate.trace import gather_flow
 from tracing.labels import LabelIndex
 from tracing.model import Chain, TransferTable, normalize_address
 from tracing.params import Parameters
@@ -84,15 +88,28 @@ class Neighbourhood:
     labels: LabelIndex
     second_hop: TransferTable | None
     source: str
+    backward: TransferTable | None = None  # up to EXPOSURE_HOPS transfers before it, for exposure
+    forward: TransferTable | None = None  # and after it
 
     def __len__(self) -> int:
         """The transfers it holds."""
-        return len(self.context) + (len(self.second_hop) if self.second_hop is not None else 0)
+        extra = (self.second_hop, self.backward, self.forward)
+        return len(self.context) + sum(len(t) for t in extra if t is not None)
 
     def score(self, params: Parameters) -> ScoreReport:
-        """The score report of the address under ``params``."""
+        """The score report of the address under ``params`` (with its exposure when the flow was gathered)."""
+        found = None
+        if self.backward is not None:
+            own = self.context.take((self.context.sender == self.address) | (self.context.receiver == self.address))
+            found = exposure(own, self.address, self.labels, backward=self.backward, forward=self.forward)
         return score_tables(
-            self.address, self.context, self.labels, params, second_hop=self.second_hop, data_source=self.source
+            self.address,
+            self.context,
+            self.labels,
+            params,
+            second_hop=self.second_hop,
+            data_source=self.source,
+            exposure=found,
         )
 
 
@@ -133,7 +150,11 @@ def gather(
         parties = np.setdiff1d(np.union1d(own.sender, own.receiver), np.append(listed, address))
         second_hop = store.transfers_between(chain, listed, parties)
     source = ", ".join(store.sources_of(chain, address)) or "labels only"
-    return Neighbourhood(chain, address, context, labels, second_hop, source)
+    backward, forward = (
+        gather_flow(store, chain, address, TraceParameters(direction=d, hops=EXPOSURE_HOPS), labels=labels)
+        for d in ("backward", "forward")
+    )
+    return Neighbourhood(chain, address, context, labels, second_hop, source, backward, forward)
 
 
 def score_address(

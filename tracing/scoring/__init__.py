@@ -12,6 +12,7 @@ from tracing.errors import BadParameters
 from tracing.labels import LabelIndex
 from tracing.model import TransferTable, display_address
 from tracing.params import Parameters
+from tracing.scoring import exposure_rules  # noqa: F401  (registers the exposure rules)
 from tracing.scoring.frequency import frequent_transfers
 from tracing.scoring.hiding import hiding_through_intermediaries
 from tracing.scoring.relation import relation_to_listed
@@ -84,6 +85,7 @@ class ScoreReport:
     final_score: float
     data_source: str
     risk: RiskRating
+    exposure: dict | None = None  # see tracing.flow.exposure; None when the flow was not gathered
 
     def contributions(self) -> dict[str, float]:
         """What each test adds to ``final_score`` under the report's coefficients."""
@@ -100,6 +102,7 @@ class ScoreReport:
             "transfers_analysed": len(self.table),
             "data_source": self.data_source,
             "parameters": self.params.to_dict(),
+            **({"exposure": self.exposure} if self.exposure is not None else {}),
         }
 
 
@@ -111,6 +114,7 @@ def score_tables(
     *,
     second_hop: TransferTable | None = None,
     data_source: str = "",
+    exposure: dict | None = None,
 ) -> ScoreReport:
     """Run the four tests on ``address`` and weigh them.
 
@@ -124,6 +128,9 @@ def score_tables(
         Sanctions and entity labels.
     second_hop : TransferTable, optional
         Counterparties' transfers with listed addresses (indirect exposure).
+    exposure : dict, optional
+        The address's exposure (:func:`tracing.flow.exposure.exposure`): read by the
+        relation test's exposure mode and the exposure risk rules, and reported.
     """
     context = context.sorted()
     code = context.code_of(address)
@@ -133,8 +140,8 @@ def score_tables(
         "value": unusual_values(own, params),
         "transfers": frequent_transfers(own, own.code_of(address), params),
         "hiding": hiding_through_intermediaries(context, address, params),
-        "relation": relation_to_listed(own, address, labels, params, second_hop=second_hop),
+        "relation": relation_to_listed(own, address, labels, params, second_hop=second_hop, exposure=exposure),
     }
     final = danger_score({k: t.score for k, t in tests.items()}, params.coefficients)
-    risk = rate(RiskInputs(address, own, tests, labels))
-    return ScoreReport(address, own, params, tests, final, data_source, risk)
+    risk = rate(RiskInputs(address, own, tests, labels, exposure))
+    return ScoreReport(address, own, params, tests, final, data_source, risk, exposure)

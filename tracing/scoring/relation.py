@@ -1,13 +1,21 @@
 """Test 4, relation to sanctioned or criminal entities.
 
-The address scores 100 when it is itself listed. Otherwise its score is the share
-of its transfers whose counterparty is listed (direct exposure). Indirect
-exposure, counterparties that dealt with a listed address, is reported beside it
-but does not raise the score: it is a lead, not a finding.
+The address scores 100 when it is itself listed. Otherwise, in the original
+``listed`` mode, its score is the share of its transfers whose counterparty is
+listed (direct exposure). Indirect exposure, counterparties that dealt with a
+listed address, is reported beside it but does not raise the score: it is a
+lead, not a finding.
+
+In ``exposure`` mode (``relation_mode``), the score is instead 100 times the
+largest share of one asset's inflow or outflow that came from or reached listed
+addresses within a few hops under the haircut model (:mod:`tracing.flow.exposure`;
+its direct shares when no flow was gathered): value, not transfer counts, and
+indirect paths count.
 """
 
 import numpy as np
 
+from tracing.flow.exposure import direct_exposure, max_share
 from tracing.labels import LabelIndex
 from tracing.model import TransferTable, display_address
 from tracing.params import Parameters
@@ -58,6 +66,7 @@ def relation_to_listed(
     params: Parameters,
     *,
     second_hop: TransferTable | None = None,
+    exposure: dict | None = None,
 ) -> TestResult:
     """Score the address's relation to listed entities (0-100).
 
@@ -68,9 +77,11 @@ def relation_to_listed(
     second_hop : TransferTable, optional
         Transfers between the address's counterparties and listed addresses, for
         indirect exposure.
+    exposure : dict, optional
+        The address's exposure document, for the ``exposure`` mode.
     """
     chain = table.chain
-    parameters = {"lists": labels.sources(chain, "sanctioned")}
+    parameters = {"lists": labels.sources(chain, "sanctioned"), "mode": params.relation_mode}
     own = labels.sanctioned(chain, address)
     listed = labels.addresses(chain, "sanctioned")
     code = table.code_of(address)
@@ -102,6 +113,8 @@ def relation_to_listed(
     if own:
         score = 100.0
         explanation = f"The address is listed: {own[0].name} ({own[0].source})."
+    elif params.relation_mode == "exposure":
+        score, explanation = _exposure_score(table, address, labels, exposure, evidence)
     elif len(direct):
         score = 100.0 * len(direct) / n
         explanation = (
@@ -114,3 +127,16 @@ def relation_to_listed(
             f"; {len(indirect)} counterparty(ies) dealt with listed addresses." if indirect else "."
         )
     return TestResult("relation", score, explanation, evidence, parameters, direct)
+
+
+def _exposure_score(table: TransferTable, address: str, labels: LabelIndex, exposure: dict | None, evidence: dict):
+    """The exposure mode's score and explanation; the share and where it was found go into ``evidence``."""
+    doc = exposure or {"direct": direct_exposure(table, address, labels), "indirect": {}}
+    kind = "indirect" if any(doc.get("indirect", {}).values()) else "direct"
+    share, where = max_share(doc, ("sanctioned",), kind=kind)
+    evidence["exposure"] = {"share": round(share, 6), "kind": kind, **(where or {})}
+    if where is None or share <= 0:
+        return 0.0, "No share of its inflow or outflow came from or reached a listed address."
+    verb = "came from" if where["direction"] == "incoming" else "reached"
+    hops = f"within {doc['hops']} hops" if kind == "indirect" else "directly"
+    return 100.0 * share, f"{share:.1%} of its {where['direction']} {where['asset']} {verb} listed addresses {hops}."

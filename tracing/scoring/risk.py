@@ -21,6 +21,9 @@ Rules (name: rating when it fires)
   of the previous (collection or fan-out) -> **medium**.
 * ``indirect_exposure``: counterparties dealt with listed addresses -> low (a lead,
   not a finding).
+* ``sanctioned_exposure`` and ``high_risk_exposure`` (:mod:`tracing.scoring.exposure_rules`):
+  the share of the address's inflow or outflow that came from or reached listed
+  (or mixer, scam, hack) addresses within a few hops under the haircut model.
 
 A new rule is one function decorated with :func:`risk_rule`; it reads
 :class:`RiskInputs` and returns a :class:`FiredRule` or ``None``.
@@ -62,6 +65,7 @@ class RiskInputs:
     table: TransferTable
     tests: dict[str, TestResult]
     labels: LabelIndex
+    exposure: dict | None = None  # tracing.flow.exposure's document, when gathered
 
 
 @dataclass(frozen=True)
