@@ -9,6 +9,7 @@ from tracing.sources.files import read_transfers
 HEADER = "chain,tx_hash,index,block,timestamp,from,to,asset,contract,decimals,amount\n"
 TREASURY = "TKHuVq1oKVruCGLvqVexFs6dawKv6fQgFs"
 OTHER = "TX5GV4DyfxNB3rPkzZJhmqZ1efVmL4rEqG"
+H = "ab12" * 16  # a transaction hash: 64 hex digits
 ETH_A, ETH_B = "0x098b716b8aaf21512996dc57eb0615e2383e2f96", "0x" + "1" * 40
 
 
@@ -22,13 +23,13 @@ def test_generic_csv_is_exact_and_multi_chain(tmp_path):
     path = _write(
         tmp_path,
         HEADER
-        + f"tron,AB12,0,1,2025-07-29T10:00:00Z,{TREASURY},{OTHER},USDT,TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t,6,1500.25\n"
-        + f"ethereum,0xCD,3,2,1753783200,{ETH_A},{ETH_B},ETH,,18,123456789.000000000000000001\n",
+        + f"tron,{H.upper()},0,1,2025-07-29T10:00:00Z,{TREASURY},{OTHER},USDT,TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t,6,1500.25\n"
+        + f"ethereum,0x{'CD' * 32},3,2,1753783200,{ETH_A},{ETH_B},ETH,,18,123456789.000000000000000001\n",
     )
     result = read_transfers(path)
     tron, eth = result.tables[Chain.TRON], result.tables[Chain.ETHEREUM]
     assert int(tron.amount[0]) == 1_500_250_000 and tron.timestamp[0] == 1753783200
-    assert tron.tx_hash[0] == "ab12"
+    assert tron.tx_hash[0] == H
     assert int(eth.amount[0]) == 123456789 * 10**18 + 1 and eth.assets[0].contract == "native"
     assert eth.index[0] == 3
 
@@ -36,13 +37,13 @@ def test_generic_csv_is_exact_and_multi_chain(tmp_path):
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        (f"tron,AB,0,1,yesterday,{TREASURY},{OTHER},USDT,,6,1", "line 2: timestamp 'yesterday'"),
-        (f"tron,AB,0,1,1,{TREASURY}x,{OTHER},USDT,,6,1", "line 2: .*not a valid tron address"),
-        (f"tron,AB,0,1,1,{TREASURY},{OTHER},USDT,,6,1.0000001", "line 2: .*more than 6 decimal places"),
-        (f"tron,AB,0,1,1,{TREASURY},{OTHER},USDT,,6,-5", "line 2: .*negative"),
-        (f"tron,AB,0,1,1,{TREASURY},{OTHER},USDT,,six,1", "line 2: column decimals"),
-        (f"dogecoin,AB,0,1,1,{TREASURY},{OTHER},USDT,,6,1", "line 2: unknown chain"),
-        (f"tron,,0,1,1,{TREASURY},{OTHER},USDT,,6,1", "line 2: column tx_hash is empty"),
+        (f"tron,{H},0,1,yesterday,{TREASURY},{OTHER},USDT,,6,1", "line 2: timestamp 'yesterday'"),
+        (f"tron,{H},0,1,1,{TREASURY}x,{OTHER},USDT,,6,1", "line 2: .*not a valid tron address"),
+        (f"tron,{H},0,1,1,{TREASURY},{OTHER},USDT,,6,1.0000001", "line 2: .*more than 6 decimal places"),
+        (f"tron,{H},0,1,1,{TREASURY},{OTHER},USDT,,6,-5", "line 2: .*negative"),
+        (f"tron,{H},0,1,1,{TREASURY},{OTHER},USDT,,six,1", "line 2: column decimals"),
+        (f"dogecoin,{H},0,1,1,{TREASURY},{OTHER},USDT,,6,1", "line 2: unknown chain"),
+        (f"tron,,0,1,1,{TREASURY},{OTHER},USDT,,6,1", "line 2: the transaction hash is empty"),
     ],
 )
 def test_generic_csv_errors_name_the_line(tmp_path, row, message):
@@ -68,8 +69,35 @@ def test_unreadable_files(tmp_path):
 
 
 def test_the_same_transfer_twice_in_one_file_is_one(tmp_path):
-    row = f"tron,AB,0,1,1,{TREASURY},{OTHER},USDT,,6,1\n"
+    row = f"tron,{H},0,1,1,{TREASURY},{OTHER},USDT,,6,1\n"
     assert len(read_transfers(_write(tmp_path, HEADER + row + row))) == 1
+
+
+def test_one_identity_with_two_amounts_is_reported(tmp_path):
+    first, second = (f"tron,{H},0,1,1,{TREASURY},{OTHER},USDT,,6,{amount}\n" for amount in (1, 2))
+    with pytest.raises(ImportFormatError, match="line 3: transfer .* appears twice with different contents"):
+        read_transfers(_write(tmp_path, HEADER + first + second))
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (f"tron,{'ab' * 100},0,1,1,{TREASURY},{OTHER},USDT,,6,1", "not a tron hash: expected 64 hex digits"),
+        (f"tron,=HYPERLINK(x),0,1,1,{TREASURY},{OTHER},USDT,,6,1", "not a tron hash"),
+        (f"ethereum,{H},0,1,1,{ETH_A},{ETH_B},ETH,,18,1", "not a ethereum hash: expected '0x' and 64 hex"),
+        (f"tron,{H},0,1,1,{TREASURY},{OTHER},{'X' * 40},,6,1", "symbol 'XXXX.*' must have 1 to 32 characters"),
+        (f"tron,{H},0,1,1,{TREASURY},{OTHER},US\x00DT,,6,1", "holds a control character"),
+        (f"tron,{H},3000000000,1,1,{TREASURY},{OTHER},USDT,,6,1", "column index: 3000000000 is larger"),
+        (f"tron,{H},0,{2**63},1,{TREASURY},{OTHER},USDT,,6,1", "column block: .* is larger"),
+        (f"tron,{H},0,1,{2**63},{TREASURY},{OTHER},USDT,,6,1", "column timestamp: .* is larger"),
+        (f"tron,{H},0,1,1,{TREASURY},{OTHER},USDT,,0,{'9' * 101}", "longer than 100 characters"),
+        (f"tron,{H},0,1,1,{TREASURY},{OTHER},USDT,,6,1e100000000", "larger than any token amount"),
+        (f"tron,{H},0,1,{'1' * 131_072},{TREASURY},{OTHER},USDT,,6,1", "column timestamp: '1111"),
+    ],
+)
+def test_rows_no_store_could_hold_are_refused_with_their_line(tmp_path, row, message):
+    with pytest.raises(ImportFormatError, match="line 2: .*" + message):
+        read_transfers(_write(tmp_path, HEADER + row + "\n"))
 
 
 def test_real_tronscan_export(shared_data):

@@ -33,8 +33,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tracing.errors import ImportFormatError, InvalidAddress
-from tracing.model import Chain, TransferTable, normalize_address
-from tracing.model.transfer import NATIVE, Asset, parse_units
+from tracing.model import Chain, TransferTable, checks, normalize_address
+from tracing.model.transfer import MAX_TIMESTAMP, NATIVE, Asset, parse_units
 
 __all__ = ["FORMATS", "ImportResult", "detect_format", "read_transfers"]
 
@@ -89,15 +89,21 @@ class _Columns:
 
     def __init__(self):
         self.by_chain: dict[Chain, dict[str, list]] = {}
-        self.seen: set[tuple[Chain, str, int]] = set()
+        self.seen: dict[tuple[Chain, str, int], tuple] = {}
         self.rows = 0
 
     def add(self, chain: Chain, tx_hash, index, block, timestamp, sender, receiver, asset: Asset, amount: int) -> None:
         self.rows += 1
         key = (chain, tx_hash, index)
+        row = (block, timestamp, sender, receiver, asset, amount)
         if key in self.seen:
+            if self.seen[key] != row:  # one identity, two different transfers: which one is true?
+                raise ValueError(
+                    f"transfer {tx_hash} #{index} appears twice with different contents "
+                    f"(amount {self.seen[key][5]} vs {amount}); fix the file"
+                )
             return  # the same transfer twice in one file is one transfer
-        self.seen.add(key)
+        self.seen[key] = row
         cols = self.by_chain.setdefault(
             chain, {k: [] for k in ("tx_hash", "index", "block", "timestamp", "sender", "receiver", "asset", "amount")}
         )
@@ -145,9 +151,9 @@ def _at_line(line: int) -> Iterator[None]:
 
 
 def _timestamp(text: str) -> int:
-    """Unix seconds from Unix seconds or ISO 8601 (naive means UTC)."""
-    if text.isdigit():
-        return int(text)
+    """Unix seconds from Unix seconds or ISO 8601 (naive means UTC), from 1970 to 2242."""
+    if text.isdigit() or len(text) > 40:
+        return checks.whole_number(text, "timestamp", MAX_TIMESTAMP)
     try:
         when = datetime.fromisoformat(text.replace("/", "-"))
     except ValueError:
@@ -156,17 +162,14 @@ def _timestamp(text: str) -> int:
         ) from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return int(when.timestamp())
+    seconds = int(when.timestamp())
+    if not 0 <= seconds <= MAX_TIMESTAMP:
+        raise ValueError(f"timestamp {text!r} is before 1970 or after 2242")
+    return seconds
 
 
-def _integer(text: str, column: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise ValueError(f"column {column}: {text!r} is not a whole number") from None
-    if value < 0:
-        raise ValueError(f"column {column}: {value} is negative")
-    return value
+def _integer(text: str, column: str, most: int = checks.MAX_BLOCK) -> int:
+    return checks.whole_number(text, column, most)
 
 
 def _fraction_digits(text: str) -> int:
@@ -182,12 +185,12 @@ def _generic(text: str, out: _Columns, addresses: _Addresses, options: dict) -> 
     for line, row in _rows(text, GENERIC_COLUMNS, "generic-csv"):
         with _at_line(line):
             chain = Chain.parse(row["chain"])
-            decimals = _integer(row["decimals"], "decimals")
-            asset = Asset(row["asset"] or "?", _contract(chain, row["contract"], addresses), decimals)
+            decimals = _integer(row["decimals"], "decimals", 36)
+            asset = Asset(checks.symbol(row["asset"] or "?"), _contract(chain, row["contract"], addresses), decimals)
             out.add(
                 chain,
                 _tx_hash(chain, row["tx_hash"]),
-                _integer(row["index"] or "0", "index"),
+                _integer(row["index"] or "0", "index", checks.MAX_INDEX),
                 _integer(row["block"] or "0", "block"),
                 _timestamp(row["timestamp"]),
                 addresses(chain, row["from"]),
@@ -202,9 +205,7 @@ def _contract(chain: Chain, text: str, addresses: _Addresses) -> str:
 
 
 def _tx_hash(chain: Chain, text: str) -> str:
-    if not text:
-        raise ValueError("column tx_hash is empty")
-    return text.lower() if chain in (Chain.ETHEREUM, Chain.TRON, Chain.BITCOIN) else text
+    return checks.tx_hash(chain, text)
 
 
 def _tronscan(text: str, out: _Columns, addresses: _Addresses, options: dict) -> list[str]:
@@ -218,7 +219,7 @@ def _tronscan(text: str, out: _Columns, addresses: _Addresses, options: dict) ->
     if decimals is None:
         digits = Counter(_fraction_digits(r["quant"]) for _, r in rows if "." in r["quant"])
         decimals = KNOWN_DECIMALS.get((Chain.TRON, contract), digits.most_common(1)[0][0] if digits else 0)
-    asset = Asset(symbol, contract, int(decimals))
+    asset = Asset(checks.symbol(symbol), contract, int(decimals))
     skipped = []
     for line, row in rows:
         if row["confirmed"].lower() != "true" or row["contractRet"].upper() != "SUCCESS":
@@ -259,7 +260,7 @@ def _etherscan(text: str, out: _Columns, addresses: _Addresses, options: dict) -
             decimals = options.get("decimals")
             if decimals is None:
                 decimals = KNOWN_DECIMALS.get((Chain.ETHEREUM, contract), digits[row["ContractAddress"].lower()])
-            asset = Asset(row["TokenSymbol"] or "?", contract, int(decimals))
+            asset = Asset(checks.symbol(row["TokenSymbol"] or "?"), contract, int(decimals))
             tx_hash = _tx_hash(Chain.ETHEREUM, row["Txhash"])
             index = per_tx[tx_hash] = per_tx.get(tx_hash, -1) + 1  # the export has no log index: order within tx
             out.add(

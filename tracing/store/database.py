@@ -15,9 +15,11 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.dialects import postgresql, sqlite
 
+from tracing.errors import ImportFormatError
 from tracing.labels import OFAC_LIST, Label, LabelIndex
 from tracing.labels.snapshot import snapshot_labels, snapshot_version
 from tracing.model import Chain, TransferTable
+from tracing.model.checks import check_table
 from tracing.model.transfer import Asset
 from tracing.store.engine import make_engine, private_file
 from tracing.store.schema import labels, transfers
@@ -50,6 +52,40 @@ def _plain_rows(conn: sa.Connection, query: sa.Select) -> list[tuple]:
     ``Row`` objects cost a quarter of reading 10^5 transfers from SQLite.
     """
     return conn.execute(query).cursor.fetchall()
+
+
+def _insert_rows(table: TransferTable, source: str, start: int, stop: int) -> list[dict]:
+    """Rows ``start:stop`` of a table as the store's insert parameters."""
+    part = table.take(slice(start, stop))
+    assets = part.assets
+    return [
+        {
+            "chain": part.chain.value,
+            "tx_hash": str(tx),
+            "idx": int(index),
+            "block": int(block),
+            "timestamp": int(timestamp),
+            "sender": str(sender),
+            "receiver": str(receiver),
+            "symbol": assets[asset].symbol,
+            "contract": assets[asset].contract,
+            "decimals": assets[asset].decimals,
+            "amount": str(int(amount)),
+            "value": float(value),
+            "source": source,
+        }
+        for tx, index, block, timestamp, sender, receiver, asset, amount, value in zip(
+            part.tx_hash,
+            part.index.tolist(),
+            part.block.tolist(),
+            part.timestamp.tolist(),
+            part.sender,
+            part.receiver,
+            part.asset.tolist(),
+            part.amount,
+            part.value.tolist(),
+        )
+    ]
 
 
 def database_url(url: str | None = None) -> str:
@@ -89,8 +125,10 @@ class Store:
 
     # -- transfers ------------------------------------------------------------------------
     def _insert(self):
+        """Insert transfers, skipping known identities, returning the ids of the rows inserted."""
         dialect = sqlite if self.engine.dialect.name == "sqlite" else postgresql
-        return dialect.insert(transfers).on_conflict_do_nothing(index_elements=["chain", "tx_hash", "idx"])
+        insert = dialect.insert(transfers).on_conflict_do_nothing(index_elements=["chain", "tx_hash", "idx"])
+        return insert.returning(transfers.c.id)
 
     def add_transfers(self, table: TransferTable, source: str, *, then=None) -> int:
         """Store a table's transfers; return how many were new (known ones are kept as they are).
@@ -102,33 +140,19 @@ class Store:
                 with self.engine.begin() as conn:
                     then(conn)
             return 0
-        sender, receiver = table.sender, table.receiver
-        rows = [
-            {
-                "chain": table.chain.value,
-                "tx_hash": str(table.tx_hash[i]),
-                "idx": int(table.index[i]),
-                "block": int(table.block[i]),
-                "timestamp": int(table.timestamp[i]),
-                "sender": str(sender[i]),
-                "receiver": str(receiver[i]),
-                "symbol": table.assets[table.asset[i]].symbol,
-                "contract": table.assets[table.asset[i]].contract,
-                "decimals": table.assets[table.asset[i]].decimals,
-                "amount": str(int(table.amount[i])),
-                "value": float(table.value[i]),
-                "source": source,
-            }
-            for i in range(len(table))
-        ]
-        count = sa.select(sa.func.count()).select_from(transfers)
+        try:
+            check_table(table)
+        except ValueError as err:
+            raise ImportFormatError(f"not stored: {err}") from None
+        new = 0
         with self.engine.begin() as conn:
-            before = conn.execute(count).scalar_one()
-            for start in range(0, len(rows), _INSERT_CHUNK):
-                conn.execute(self._insert(), rows[start : start + _INSERT_CHUNK])
+            for start in range(0, len(table), _INSERT_CHUNK):  # rows are built a batch at a time: bounded memory
+                rows = _insert_rows(table, source, start, min(start + _INSERT_CHUNK, len(table)))
+                # the rows this transaction inserted, never another's: honest counts when imports race
+                new += len(conn.execute(self._insert(), rows).all())
             if then is not None:
                 then(conn)
-            return conn.execute(count).scalar_one() - before
+        return new
 
     def _table(self, chain: Chain, rows: Sequence) -> TransferTable:
         """Rows of the transfer columns as a table in canonical time order."""
