@@ -75,7 +75,7 @@ def test_the_same_transfer_twice_in_one_file_is_one(tmp_path):
 
 def test_one_identity_with_two_amounts_is_reported(tmp_path):
     first, second = (f"tron,{H},0,1,1,{TREASURY},{OTHER},USDT,,6,{amount}\n" for amount in (1, 2))
-    with pytest.raises(ImportFormatError, match="line 3: transfer .* appears twice with different contents"):
+    with pytest.raises(ImportFormatError, match=r"line 3: transfer .* appears twice with different contents"):
         read_transfers(_write(tmp_path, HEADER + first + second))
 
 
