@@ -13,7 +13,7 @@ def render_report(report: dict) -> str:
     added = contributions({name: t["score"] for name, t in report["tests"].items()}, coefficients)
     lines = [
         f"{report['address']} ({report['chain']})",
-        f"Risk: {risk['rating'].upper()}  -  {report['transfers_analysed']} transfers analysed "
+        f"Risk: {risk['rating'].upper()}  -  {report['transfers_analysed']:,} transfer(s) analysed "
         f"from {report['data_source']}",
         *(f"  [{r['rating']}] {r['rule']}: {r['explanation']}" for r in risk["rules"]),
         *([] if risk["rules"] else ["  no severity rule fired"]),

@@ -145,7 +145,7 @@ def _sanctioned_counterparty(inputs: RiskInputs) -> FiredRule | None:
     direct = evidence.get("direct") or []
     if not direct:
         return None
-    names = sorted({lb["name"] for d in direct for lb in d["listings"]})
+    names = sorted({d["listings"][0]["name"] for d in direct if d["listings"]})  # one name per address
     return FiredRule(
         "sanctioned_counterparty",
         "high",
