@@ -156,7 +156,7 @@ def test_ordinary_wallets_rate_low(demo_store, world):
     }
     wallets = [a for name, a in world.cast.items() if "wallet" in name and a not in payers]
     assert len(wallets) > 100
-    for address in wallets[::4]:
+    for address in wallets[::8]:  # a sample across all four chains
         assert _rate(demo_store, address).risk.rating == "low", address
 
 
