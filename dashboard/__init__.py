@@ -13,6 +13,7 @@ import dash
 import flask
 
 from dashboard import api, auth, reports, roles
+from dashboard.background import background_manager, configure
 from dashboard.components.shell import shell
 from dashboard.config import load_config, private_folder
 from dashboard.errors import init_error_answers
@@ -20,6 +21,7 @@ from dashboard.limits import init_limits
 from dashboard.services import Services
 from dashboard.throttle import init_proxies
 from tracing.sessions import Sessions
+from tracing.settings import load_settings
 from tracing.sources import demo
 from tracing.store import Store
 
@@ -76,6 +78,8 @@ def create_app(config: Mapping | None = None) -> dash.Dash:
     auth.init_auth(server)
     server.register_blueprint(api.blueprint)
     server.register_blueprint(reports.blueprint)
+    sources = settings.get("SOURCE_SETTINGS") or load_settings()  # chain APIs, keys, fetch limits
+    configure(settings["DATABASE_URL"], sources)
     app = dash.Dash(
         __name__,
         server=server,
@@ -88,6 +92,7 @@ def create_app(config: Mapping | None = None) -> dash.Dash:
         title="Tracing",
         suppress_callback_exceptions=True,
         compress=True,  # gzip/brotli for browsers that ask: chart data shrinks about 5x on the wire
+        background_callback_manager=background_manager(sources, server.instance_path),
     )
     app.layout = shell
     roles.init_roles(app)

@@ -33,6 +33,7 @@ DEFAULTS = {
     "TRUSTED_PROXIES": 0,  # reverse proxies in front whose X-Forwarded-For / -Proto are believed
     "SESSION_IDLE_MINUTES": 60,  # a session unused this long ends
     "SESSION_MAX_HOURS": 12,  # a session ends this long after the login
+    "SOURCE_SETTINGS": None,  # a tracing.settings.Settings; None: read from the environment
 }
 _FROM_ENV = ("DATABASE_URL", "SECRET_KEY", "ADMIN_PASSWORD", "SESSION_COOKIE_SECURE")
 _INTEGERS_FROM_ENV = ("TRUSTED_PROXIES", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "MAX_CONTENT_LENGTH")

@@ -13,6 +13,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import ids
 from dashboard.components.cases import address_report_links
+from dashboard.components.fetching import data_panel
 from dashboard.components.forms import (
     PARAM_LABELS,
     address_form,
@@ -180,6 +181,7 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
                                 error_alert(BadParameters(*next(iter(errors.items())))) if errors else None,
                                 id=ids.ADDRESS_ALERT,
                             ),
+                            data_panel(chain, address),
                             dcc.Loading(_results(), type="circle", delay_show=150),
                         ],
                         lg=9,

@@ -17,6 +17,7 @@ from dotenv import load_dotenv
 from tracing.cli.render import render_report
 from tracing.errors import AddressNotFound, ModelNotTrained, SourceUnavailable, TracingError
 from tracing.investigate import score_address
+from tracing.investigate.imports import store_import
 from tracing.investigate.profiles import scored_profile
 from tracing.params import FIELDS, Parameters
 from tracing.sources import demo
@@ -101,9 +102,8 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
     options = {k: getattr(args, k) for k in ("asset", "contract", "decimals") if getattr(args, k) is not None}
     result = read_transfers(args.file, args.format, **options)
     source = f"import:{result.format}:{args.file.rsplit('/', 1)[-1]}"
-    for chain, table in result.tables.items():
-        new = store.add_transfers(table, source)
-        print(f"{chain.value}: {len(table)} transfers read, {new} new, {len(table) - new} already stored")
+    for line in store_import(store, result, source).lines():
+        print(line)
     for reason in result.skipped[:10]:
         print(f"skipped {reason}", file=sys.stderr)
     if len(result.skipped) > 10:

@@ -36,7 +36,7 @@ from tracing.errors import ImportFormatError, InvalidAddress
 from tracing.model import Chain, TransferTable, checks, normalize_address
 from tracing.model.transfer import MAX_TIMESTAMP, NATIVE, Asset, parse_units
 
-__all__ = ["FORMATS", "ImportResult", "detect_format", "read_transfers"]
+__all__ = ["FORMATS", "ImportResult", "detect_format", "parse_transfers", "read_transfers"]
 
 GENERIC_COLUMNS = (
     "chain",
@@ -322,19 +322,26 @@ def read_transfers(path: str | Path, fmt: str | None = None, **options) -> Impor
     ImportFormatError
         The file is missing, empty, not text, of no known format, or a row is wrong (the message names the line).
     """
-    if fmt is not None and fmt not in FORMATS:
-        raise ImportFormatError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ImportFormatError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise ImportFormatError(f"{path}: a folder, not a file") from None
+    return parse_transfers(data, fmt, name=str(path), **options)
+
+
+def parse_transfers(data: bytes, fmt: str | None = None, *, name: str = "the file", **options) -> ImportResult:
+    """Parse the bytes of a CSV export (an uploaded file, say) like :func:`read_transfers`."""
+    if fmt is not None and fmt not in FORMATS:
+        raise ImportFormatError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportFormatError(f"{path}: not a UTF-8 text file") from None
+        raise ImportFormatError(f"{name}: not a UTF-8 text file") from None
     if not text.strip():
-        raise ImportFormatError(f"{path}: the file is empty")
+        raise ImportFormatError(f"{name}: the file is empty")
     fmt = fmt or detect_format(text)
     out = _Columns()
     skipped = FORMATS[fmt](text, out, _Addresses(), options) or []

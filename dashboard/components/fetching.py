@@ -1,0 +1,241 @@
+"""The address page's live-data panel: fetch from the chain's API in the background, or upload a CSV export.
+
+The page hooks it in with :func:`data_panel`; the callbacks live here. Fetching runs
+as a background callback (:mod:`dashboard.background`) with a progress bar and a
+cancel button, so it never blocks other users; when it ends, the caches are
+forgotten and the page scores the address again. An upload is parsed in full before
+anything is stored: one wrong row stops it with its line number.
+"""
+
+import base64
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from dashboard import ids
+from dashboard.background import JOBS
+from dashboard.roles import requires
+from dashboard.services import services
+from tracing.errors import ImportFormatError, InvalidAddress, TracingError
+from tracing.investigate.imports import store_import
+from tracing.investigate.refresh import FetchProgress, fetch_history
+from tracing.model import normalize_address
+from tracing.settings import Settings
+from tracing.sources.files import FORMATS, parse_transfers
+from tracing.sources.registry import missing_key, source_for, source_title
+from tracing.store import Store
+
+__all__ = ["data_panel", "import_upload", "run_fetch"]
+
+MAX_UPLOAD = 11 * 2**20  # base64 grows it by a third: stays under MAX_CONTENT_LENGTH (16 MiB)
+FORMAT_HELP = {
+    "auto": "format from the header",
+    "generic-csv": "generic CSV (any chain)",
+    "tronscan-csv": "TronScan token export (USDT-TRC20)",
+    "etherscan-csv": "Etherscan token export",
+}
+
+
+def _target(chain: str, address: str) -> dict | None:
+    try:
+        chain_, canonical = normalize_address(address, chain or None)
+    except InvalidAddress:
+        return None
+    return {"chain": chain_.value, "address": canonical}
+
+
+def data_panel(chain: str, address: str) -> dbc.Card:
+    """Fetch (or refresh) button with progress and cancel, and the CSV upload, for the address of the URL."""
+    settings = JOBS.settings or Settings.from_env()
+    target = _target(chain, address)
+    if target is None:
+        return html.Div(id=ids.ADDRESS_DATA)
+    stored = bool(services().store.sources_of(target["chain"], target["address"]))
+    needs = missing_key(target["chain"], settings)
+    title = source_title(target["chain"])
+    fetch = [
+        dbc.Button(
+            f"{'Refresh' if stored else 'Fetch'} from {title}",
+            id=ids.ADDRESS_FETCH,
+            color="primary",
+            size="sm",
+            disabled=bool(needs),
+            n_clicks=0,
+        ),
+        dbc.Button(
+            "Cancel",
+            id=ids.ADDRESS_FETCH_CANCEL,
+            color="secondary",
+            size="sm",
+            outline=True,
+            className="ms-2",
+            disabled=True,
+        ),
+        dbc.Progress(
+            id=ids.ADDRESS_FETCH_PROGRESS,
+            value=0,
+            max=1,
+            label="",
+            striped=True,
+            animated=True,
+            className="mt-2",
+            style={"height": "1.2rem", "visibility": "hidden"},
+        ),
+        html.Div(needs and dbc.Alert(needs, color="warning", className="mt-2 mb-0 small"), id=ids.ADDRESS_FETCH_STATUS),
+    ]
+    upload = [
+        dbc.Select(
+            id=ids.ADDRESS_UPLOAD_FORMAT,
+            options=[{"label": v, "value": k} for k, v in FORMAT_HELP.items()],
+            value="auto",
+            size="sm",
+            className="mb-2",
+        ),
+        dcc.Upload(
+            id=ids.ADDRESS_UPLOAD,
+            children=html.Div(["Drop a CSV export here or ", html.A("choose a file")]),
+            max_size=MAX_UPLOAD,
+            multiple=False,
+            className="upload-drop small text-center p-2 border rounded",
+        ),
+        html.Div(id=ids.ADDRESS_UPLOAD_STATUS, className="mt-2"),
+    ]
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                dcc.Store(id=ids.ADDRESS_FETCH_TARGET, data=target),
+                dcc.Store(id=ids.ADDRESS_FETCH_AUTO, data=bool(settings.fetch_on_open and not stored and not needs)),
+                dcc.Store(id=ids.ADDRESS_FETCH_RESULT),
+                dbc.Row(
+                    [
+                        dbc.Col([html.H6("Chain data", className="mb-2"), *fetch], md=6),
+                        dbc.Col([html.H6("Import a file", className="mb-2"), *upload], md=6),
+                    ]
+                ),
+            ]
+        ),
+        className="shadow-sm mb-3",
+        id=ids.ADDRESS_DATA,
+    )
+
+
+def run_fetch(target: dict, progress=None) -> dict:
+    """Fetch the target's history into the app's store; a plain summary for the page (runs in the job)."""
+    settings = JOBS.settings or Settings.from_env()
+    store = Store(JOBS.database_url)
+    try:
+        source = source_for(target["chain"], settings)
+        summary = fetch_history(
+            store,
+            source,
+            target["address"],
+            since=settings.fetch_since,
+            max_transfers=settings.fetch_max_transfers,
+            progress=progress,
+        )
+    except TracingError as err:
+        return {"ok": False, "error": type(err).__name__, "message": str(err)}
+    finally:
+        store.close()
+    return {"ok": True, "message": summary.describe(), "new": summary.new, "limit": summary.limit}
+
+
+def _progress_values(step: FetchProgress) -> tuple:
+    """(value, max, label, style) of the bar: done/total when known, else pages going round."""
+    if step.total:
+        return step.done, step.total, step.describe(), {"height": "1.2rem"}
+    return step.pages, step.pages + 1, step.describe(), {"height": "1.2rem"}
+
+
+@callback(
+    Output(ids.ADDRESS_FETCH_RESULT, "data"),
+    Input(ids.ADDRESS_FETCH, "n_clicks"),
+    Input(ids.ADDRESS_FETCH_AUTO, "data"),
+    State(ids.ADDRESS_FETCH_TARGET, "data"),
+    background=True,
+    progress=[
+        Output(ids.ADDRESS_FETCH_PROGRESS, "value"),
+        Output(ids.ADDRESS_FETCH_PROGRESS, "max"),
+        Output(ids.ADDRESS_FETCH_PROGRESS, "label"),
+        Output(ids.ADDRESS_FETCH_PROGRESS, "style"),
+    ],
+    running=[
+        (Output(ids.ADDRESS_FETCH, "disabled"), True, False),
+        (Output(ids.ADDRESS_FETCH_CANCEL, "disabled"), False, True),
+    ],
+    cancel=[Input(ids.ADDRESS_FETCH_CANCEL, "n_clicks")],
+    prevent_initial_call=True,
+)
+@requires("investigator")
+def callback_address_fetch(set_progress, clicks, auto, target):
+    """Fetch the address's history in the background, reporting each page to the bar."""
+    if not target or not (clicks or auto):
+        return no_update
+    set_progress((0, 1, "starting…", {"height": "1.2rem"}))
+    return run_fetch(target, lambda step: set_progress(_progress_values(step)))
+
+
+@callback(
+    Output(ids.ADDRESS_FETCH_STATUS, "children"),
+    Output(ids.ADDRESS_REQUEST, "data", allow_duplicate=True),
+    Output(ids.ADDRESS_FETCH_PROGRESS, "style", allow_duplicate=True),
+    Input(ids.ADDRESS_FETCH_RESULT, "data"),
+    State(ids.ADDRESS_REQUEST, "data"),
+    prevent_initial_call=True,
+)
+@requires("investigator")
+def callback_address_fetched(result, request):
+    """Say how the fetch went; when it stored something, score the address again."""
+    if not result:
+        return no_update, no_update, no_update
+    hidden = {"height": "1.2rem", "visibility": "hidden"}
+    if not result["ok"]:
+        return (
+            dbc.Alert(result["message"], color="danger", className="mt-2 mb-0 small", id="fetch-error"),
+            no_update,
+            hidden,
+        )
+    services().forget()
+    text = [html.Div(line) for line in result["message"].splitlines()]
+    colour = "warning" if result["limit"] else "success"
+    return dbc.Alert(text, color=colour, className="mt-2 mb-0 small", id="fetch-done"), request, hidden
+
+
+@callback(
+    Output(ids.ADDRESS_UPLOAD_STATUS, "children"),
+    Output(ids.ADDRESS_REQUEST, "data", allow_duplicate=True),
+    Output(ids.ADDRESS_UPLOAD, "contents"),
+    Input(ids.ADDRESS_UPLOAD, "contents"),
+    State(ids.ADDRESS_UPLOAD, "filename"),
+    State(ids.ADDRESS_UPLOAD_FORMAT, "value"),
+    State(ids.ADDRESS_REQUEST, "data"),
+    prevent_initial_call=True,
+)
+@requires("investigator")
+def callback_address_upload(contents, filename, fmt, request):
+    """Import the uploaded export: every row or none, with line-numbered errors (the upload is cleared for the next)."""
+    if not contents:
+        return no_update, no_update, no_update
+    try:
+        summary = import_upload(contents, filename or "upload.csv", fmt)
+    except TracingError as err:
+        return dbc.Alert(str(err), color="danger", className="mb-0 small", id="upload-error"), no_update, None
+    services().forget()
+    lines = summary.lines() + [f"skipped {reason}" for reason in summary.skipped[:10]]
+    if len(summary.skipped) > 10:
+        lines.append(f"… and {len(summary.skipped) - 10} more rows skipped")
+    alert = dbc.Alert([html.Div(line) for line in lines], color="success", className="mb-0 small", id="upload-done")
+    return alert, request, None
+
+
+def import_upload(contents: str, filename: str, fmt: str):
+    """Decode a dcc.Upload data URL, parse it in ``fmt`` and store it; the :class:`ImportSummary`."""
+    if fmt != "auto" and fmt not in FORMATS:
+        raise ImportFormatError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    try:
+        data = base64.b64decode(contents.partition(",")[2], validate=True)
+    except ValueError:
+        raise ImportFormatError(f"{filename}: the upload did not arrive whole; try again") from None
+    name = filename.rsplit("/", 1)[-1][:80]
+    result = parse_transfers(data, None if fmt == "auto" else fmt, name=name)
+    return store_import(services().store, result, f"import:{result.format}:{name}")
