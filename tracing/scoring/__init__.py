@@ -139,7 +139,7 @@ def score_tables(
     tests = {
         "value": unusual_values(own, params),
         "transfers": frequent_transfers(own, own.code_of(address), params),
-        "hiding": hiding_through_intermediaries(context, address, params),
+        "hiding": hiding_through_intermediaries(context, address, params, labels),
         "relation": relation_to_listed(own, address, labels, params, second_hop=second_hop, exposure=exposure),
     }
     final = danger_score({k: t.score for k, t in tests.items()}, params.coefficients)

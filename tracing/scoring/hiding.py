@@ -11,12 +11,19 @@ links, so the origin of the funds and every intermediary are named.
 Linking and finding where each chain starts and ends are compiled linear passes
 (:mod:`tracing.scoring.kernels`); only the chains listed as evidence are walked
 hop by hop.
+
+Receiving and paying on is the ordinary business of exchanges, bridges and other
+services (sweeps, deposits and withdrawals): a link whose intermediary is
+labelled with one of :data:`~tracing.labels.PASS_THROUGH_CATEGORIES` is not
+hiding. Such links are cut before chains are followed and reported apart, with
+the services they passed through.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
+from tracing.labels import PASS_THROUGH_CATEGORIES, LabelIndex
 from tracing.model import TransferTable, display_address
 from tracing.model.transfer import format_units
 from tracing.params import Parameters
@@ -27,9 +34,9 @@ from tracing.scoring.kernels import (
     same_second_candidates,
     value_keys,
 )
-from tracing.scoring.result import TestResult, largest_first
+from tracing.scoring.result import EVIDENCE_LIMIT, TestResult, largest_first
 
-__all__ = ["Links", "bucket_width", "hiding_through_intermediaries", "pass_through_links"]
+__all__ = ["Links", "bucket_width", "cut_service_links", "hiding_through_intermediaries", "pass_through_links"]
 
 _MAX_KEYS = 1 << 20  # (asset, value bucket) keys at most: bounds a scratch table of the linking
 _LONGEST_SECOND = 64  # rows of one second compared pair by pair; a longer second has all its hashes read
@@ -114,6 +121,40 @@ def pass_through_links(table: TransferTable, *, tolerance: float, window: int) -
     return Links(pred=pred, succ=succ)
 
 
+def cut_service_links(table: TransferTable, links: Links, labels: LabelIndex | None) -> tuple[Links, np.ndarray]:
+    """``links`` without those whose intermediary is a labelled service, and the rows that arrived at one and
+    were forwarded by it (the cut links' arrivals)."""
+    if labels is None or not len(table):
+        return links, np.zeros(0, dtype=np.int64)
+    service = np.isin(table.addresses, labels.addresses(table.chain, PASS_THROUGH_CATEGORIES))
+    if not service.any():
+        return links, np.zeros(0, dtype=np.int64)
+    pred, succ = links.pred.copy(), links.succ.copy()
+    arrivals = np.flatnonzero((succ >= 0) & service[table.dst])
+    pred[(pred >= 0) & service[table.src]] = -1
+    succ[arrivals] = -1
+    return Links(pred=pred, succ=succ), arrivals
+
+
+def _services(table: TransferTable, arrivals: np.ndarray, code: int, labels: LabelIndex) -> list[dict]:
+    """The services the address's funds passed through (or the address itself, if one), with link counts."""
+    mine = arrivals[(table.src[arrivals] == code) | (table.dst[arrivals] == code)] if code >= 0 else arrivals[:0]
+    services, counts = np.unique(table.dst[mine], return_counts=True)
+    out = []
+    for s, n in sorted(zip(services.tolist(), counts.tolist()), key=lambda x: -x[1])[:EVIDENCE_LIMIT]:
+        address = str(table.addresses[s])
+        label = next((lb for lb in labels.of(table.chain, address) if lb.category in PASS_THROUGH_CATEGORIES), None)
+        out.append(
+            {
+                "address": display_address(table.chain, address),
+                "name": label.name if label else "",
+                "category": label.category if label else "",
+                "forwards": n,
+            }
+        )
+    return out
+
+
 def _chain_rows(links: Links, row: int, max_hops: int) -> tuple[list[int], bool]:
     """The rows of the chain through ``row``, origin first, and whether ``max_hops`` cut it."""
     before, r = [], row
@@ -158,7 +199,9 @@ def _describe_chain(table: TransferTable, rows: list[int], truncated: bool) -> d
     }
 
 
-def hiding_through_intermediaries(context: TransferTable, address: str, params: Parameters) -> TestResult:
+def hiding_through_intermediaries(
+    context: TransferTable, address: str, params: Parameters, labels: LabelIndex | None = None
+) -> TestResult:
     """Score the share of the address's transfers that ride pass-through chains (0-100).
 
     Parameters
@@ -168,6 +211,8 @@ def hiding_through_intermediaries(context: TransferTable, address: str, params: 
         may have passed through), in canonical time order.
     address : str
         Canonical address under investigation.
+    labels : LabelIndex, optional
+        Labelled exchanges and services, whose pass-through is reported apart from hiding.
     """
     parameters = {
         "time_difference": params.time_difference,
@@ -175,6 +220,7 @@ def hiding_through_intermediaries(context: TransferTable, address: str, params: 
         "max_hops": params.hiding_max_hops,
     }
     links = pass_through_links(context, tolerance=params.hiding_tolerance, window=params.time_difference)
+    links, service_rows = cut_service_links(context, links, labels)
     hops = params.hiding_max_hops
     n, ride_pos, riding, first, last = riding_chains(
         context.src, context.dst, context.code_of(address), links.pred, links.succ, hops
@@ -201,11 +247,21 @@ def hiding_through_intermediaries(context: TransferTable, address: str, params: 
         )
     else:
         explanation = f"No transfer passes through an intermediary unchanged within {params.time_difference:,} s."
+    services = _services(context, service_rows, context.code_of(address), labels) if len(service_rows) else []
+    if services:
+        forwards = sum(x["forwards"] for x in services)
+        explanation += (
+            f" {forwards} forward(s) through {len(services)} labelled exchange(s) or service(s) are their ordinary "
+            "business (deposits, sweeps, withdrawals), reported apart and not counted."
+        )
     evidence = {
         "riding_count": len(riding),
         "chain_count": len(chain_keys),
         "origins": origins,
         "intermediaries": intermediaries,
         "chains": chains,
+        "service_forwards": _services(context, service_rows, context.code_of(address), labels)
+        if len(service_rows)
+        else [],
     }
     return TestResult("hiding", score, explanation, evidence, parameters, ride_pos)
