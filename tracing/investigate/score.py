@@ -12,8 +12,7 @@ import numpy as np
 from tracing.errors import AddressNotFound
 from tracing.flow.exposure import DEFAULT_HOPS as EXPOSURE_HOPS
 from tracing.flow.exposure import exposure
-from tracing.flow.params import TraceParameters
-from tracing.investigate.trace import gather_flow
+from tracing.investigate.trace import gather_around
 from tracing.labels import LabelIndex
 from tracing.model import Chain, TransferTable, normalize_address
 from tracing.params import Parameters
@@ -93,7 +92,7 @@ class Neighbourhood:
 
     def __len__(self) -> int:
         """The transfers it holds."""
-        extra = (self.second_hop, self.backward, self.forward)
+        extra = (self.second_hop, self.backward, None if self.forward is self.backward else self.forward)
         return len(self.context) + sum(len(t) for t in extra if t is not None)
 
     def score(self, params: Parameters) -> ScoreReport:
@@ -150,11 +149,8 @@ def gather(
         parties = np.setdiff1d(np.union1d(own.sender, own.receiver), np.append(listed, address))
         second_hop = store.transfers_between(chain, listed, parties)
     source = ", ".join(store.sources_of(chain, address)) or "labels only"
-    backward, forward = (
-        gather_flow(store, chain, address, TraceParameters(direction=d, hops=EXPOSURE_HOPS), labels=labels)
-        for d in ("backward", "forward")
-    )
-    return Neighbourhood(chain, address, context, labels, second_hop, source, backward, forward)
+    around = gather_around(store, chain, address, EXPOSURE_HOPS, labels=labels)
+    return Neighbourhood(chain, address, context, labels, second_hop, source, around, around)
 
 
 def score_address(

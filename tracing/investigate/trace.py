@@ -15,7 +15,7 @@ from tracing.labels import EXIT_CATEGORIES, LabelIndex
 from tracing.model import Chain, TransferTable, normalize_address
 from tracing.store import Store
 
-__all__ = ["gather_flow", "trace_stored"]
+__all__ = ["gather_around", "gather_flow", "trace_stored"]
 
 
 def gather_flow(
@@ -50,6 +50,30 @@ def gather_flow(
         if not forward and params.until is not None:
             in_window = found.timestamp <= params.until
         frontier = set(far[np.isin(near, list(frontier)) & in_window].tolist()) - seen - exits
+    return _unique(TransferTable.concat(tables)) if tables else TransferTable.empty(chain)
+
+
+def gather_around(
+    store: Store, chain: Chain, source: str, hops: int, *, labels: LabelIndex, limit: int = 200_000
+) -> TransferTable:
+    """Every stored transfer of the addresses within ``hops - 1`` hops of ``source`` on either side.
+
+    :func:`gather_flow` both ways in one query per hop (for exposure, which traces
+    both ways): the next frontier is the receivers of what the forward frontier
+    sent and the senders of what the backward frontier received. Exits end both;
+    so does holding ``limit`` transfers (the last hops then reach less far).
+    """
+    exits = {str(a) for c in EXIT_CATEGORIES for a in labels.addresses(chain, c)}
+    tables, seen, ahead, behind = [], set(), {source}, {source}
+    for _ in range(hops):
+        frontier = ahead | behind
+        if not frontier or sum(len(t) for t in tables) >= limit:
+            break
+        found = store.transfers_where(chain, senders=frontier, receivers=frontier)
+        tables.append(found)
+        seen |= frontier
+        ahead = set(found.receiver[np.isin(found.sender, list(ahead))].tolist()) - seen - exits
+        behind = set(found.sender[np.isin(found.receiver, list(behind))].tolist()) - seen - exits
     return _unique(TransferTable.concat(tables)) if tables else TransferTable.empty(chain)
 
 

@@ -117,3 +117,20 @@ def test_the_demo_thiefs_exposure_breakdown(demo_url, world):
     shares = {c["category"]: c["share"] for c in usdt_out["categories"]}
     # the five mule chains end at Demo Exchange deposit addresses four hops out; 8,000 went to Garantex
     assert shares["exchange"] > 0.85 and shares["sanctioned"] == pytest.approx(8000 / usdt_out["total"], rel=1e-3)
+
+
+def test_gathering_around_an_address_goes_both_ways_and_stops_at_exits(store):
+    from tracing.investigate.trace import gather_around
+
+    # P -> Q -> S -> M -> EX -> Z ; S -> M is hop 1 ahead, Q -> S hop 1 behind
+    t = make_table(
+        [1, 2, 3, 4, 5],
+        times=[0, 10, 20, 30, 40],
+        senders=["P", "Q", "S", "M", "EX"],
+        receivers=["Q", "S", "M", "EX", "Z"],
+    )
+    store.add_transfers(t, "test")
+    got = gather_around(store, Chain.TRON, "S", 3, labels=LABELS)
+    assert sorted(got.value.tolist()) == [1.0, 2.0, 3.0, 4.0]  # EX is an exit: what it pays on is not followed
+    assert sorted(gather_around(store, Chain.TRON, "S", 1, labels=LABELS).value.tolist()) == [2.0, 3.0]
+    assert len(gather_around(store, Chain.TRON, "S", 3, labels=LABELS, limit=2)) == 2  # the first hop only
