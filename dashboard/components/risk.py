@@ -36,7 +36,7 @@ def _evidence_items(chain: str, rule: dict) -> list[list]:
         return [
             [
                 _link(chain, c["address"]),
-                f": {', '.join(lb['name'] for lb in c.get('listings', c.get('labels', [])))} · "
+                f": {', '.join(dict.fromkeys(lb['name'] for lb in c.get('listings', c.get('labels', []))))} · "
                 f"{c['transfers']:,} transfer(s)",
             ]
             for c in evidence["counterparties"]
