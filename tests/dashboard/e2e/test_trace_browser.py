@@ -24,7 +24,8 @@ def test_trace_the_theft_switch_model_and_export(browser, base_url, services, us
 
     page.goto(f"{base_url}/trace/tron/{WORLD.cast['victim']}?model=poison&tx={theft}")
     expect(page.locator("#trace-summary")).to_contain_text("229,985.00 USDT reached 5 exit(s)", timeout=TIMEOUT)
-    expect(page.locator("#trace-exits tbody tr")).to_have_count(5)
+    expect(page.locator("#trace-exits tbody tr:has(a)")).to_have_count(6)  # 5 exchange deposits, Garantex
+    expect(page.locator("#trace-exits-sanctioned")).to_contain_text("Sanctioned · 1 · 8,000.00 USDT")
     expect(page.locator("#trace-exits")).to_contain_text(WORLD.cast["deposit_1"])
     assert page.locator("#trace-graph canvas").count() > 0
     screenshot(page, "trace-poison")
