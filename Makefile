@@ -34,6 +34,7 @@ bench: install  ## every benchmark: prints figures and ratios, asserts nothing
 	$(PY) bench/flow.py
 	$(PY) bench/dashboard.py
 	$(PY) bench/report.py
+	$(PY) bench/profiles.py
 
 demo: install
 	$(PY) -m tracing demo

@@ -16,6 +16,11 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
         ("flow.py", ["2000"], ["haircut", "fifo"]),
         ("dashboard.py", ["--sizes", "300", "--repeat", "1"], ['"transfers": 300']),
         ("report.py", ["--repeat", "1"], ["evidence: median", "pdf: median", "PDF"]),
+        (
+            "profiles.py",
+            ["--addresses", "300", "--transfers", "3000", "--store", "2000", "--k", "2-3"],
+            ["features", "training", "assign", "store (SQLite)"],
+        ),
     ],
 )
 def test_benchmark_prints_its_figures(script, args, expected):

@@ -20,6 +20,7 @@ from sklearn.decomposition import PCA
 from sklearn.metrics import davies_bouldin_score, silhouette_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import PowerTransformer, StandardScaler
+from threadpoolctl import threadpool_limits
 
 from tracing.errors import BadParameters, ModelNotTrained
 from tracing.profiles.features import FEATURE_NAMES, Reference
@@ -181,7 +182,8 @@ def fit_model(
     rng = np.random.default_rng(seed)
     rows = np.sort(rng.choice(len(points), min(len(points), sample), replace=False))
     chosen, measured = select(points[rows], candidates(algorithms, ks), seed=seed, progress=progress)
-    centres = centres_of(chosen.candidate, points[rows], seed)
+    with threadpool_limits(1):
+        centres = centres_of(chosen.candidate, points[rows], seed)
     labels = nearest(points, centres)[0]
     centres = centres[np.bincount(labels, minlength=len(centres)) > 0]  # no empty clusters
     labels, distances = nearest(points, centres)
