@@ -18,6 +18,7 @@ from dashboard.components.shell import shell
 from dashboard.config import load_config, private_folder
 from dashboard.errors import init_error_answers
 from dashboard.limits import init_limits
+from dashboard.notfound import init_not_found
 from dashboard.services import Services
 from dashboard.throttle import init_proxies
 from tracing.sessions import Sessions
@@ -96,4 +97,5 @@ def create_app(config: Mapping | None = None) -> dash.Dash:
     )
     app.layout = shell
     roles.init_roles(app)
+    init_not_found(server)
     return app

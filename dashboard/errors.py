@@ -2,6 +2,7 @@
 
 import dash_bootstrap_components as dbc
 import flask
+from dash import html
 from werkzeug.exceptions import HTTPException
 
 from tracing.errors import (
@@ -24,6 +25,7 @@ __all__ = [
     "http_status",
     "init_error_answers",
     "message_page",
+    "stale_alert",
     "wants_json",
 ]
 
@@ -64,6 +66,16 @@ def error_body(err: TracingError) -> dict:
 def error_alert(err: TracingError) -> dbc.Alert:
     """A visible alert with the engine's message (Dash escapes the text)."""
     return dbc.Alert(str(err), color=_ALERT_COLOUR[http_status(err)], className="mb-3", id="error-alert")
+
+
+def stale_alert(err: TracingError) -> dbc.Alert:
+    """An alert that the form holds an error and the results below still answer the previous parameters."""
+    return dbc.Alert(
+        [str(err), html.Br(), html.Small("The results below are from the previous parameters: they were not updated.")],
+        color="warning",
+        className="mb-3",
+        id="stale-alert",
+    )
 
 
 def wants_json() -> bool:

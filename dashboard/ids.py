@@ -57,6 +57,7 @@ TRACE_NAV = "trace-nav"
 TRACE_REQUEST = "trace-request"
 TRACE_ALERT = "trace-alert"
 TRACE_SHARE_LINK = "trace-share-link"
+TRACE_COPY = "trace-copy"
 TRACE_FILTER = "trace-filter"  # pattern {"type": TRACE_FILTER, "name": field}
 TRACE_APPLY = "trace-apply"
 TRACE_FILTER_HELP = "trace-filter-help"

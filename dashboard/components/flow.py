@@ -19,6 +19,7 @@ FILTER_LABELS = {
     "since": ("Since", "ISO date or unix seconds (UTC)"),
     "until": ("Until", "ISO date or unix seconds (UTC)"),
     "tx": ("Seed transaction", "the theft: its amount is traced"),
+    "amount": ("Seed amount", "funds the source held (with no transaction): at 'since' forward, at 'until' backward"),
 }
 
 
@@ -27,8 +28,9 @@ def _control(name: str, value, pattern: str, error: str | None):
     options = {"direction": DIRECTIONS, "model": MODELS}.get(name)
     if options:
         return dbc.Select(id=control_id, options=[{"label": o, "value": o} for o in options], value=value, size="sm")
-    kind = "number" if name in ("hops", "min_amount") else "text"
-    return dbc.Input(id=control_id, type=kind, value=value, invalid=bool(error), size="sm", debounce=True)
+    kind = "number" if name in ("hops", "min_amount", "amount") else "text"
+    step = "1" if name == "hops" else "any"
+    return dbc.Input(id=control_id, type=kind, value=value, invalid=bool(error), size="sm", debounce=True, step=step)
 
 
 def trace_filters(values: dict, pattern: str, apply_id: str, help_id: str, errors: dict | None = None) -> dbc.Card:
@@ -39,7 +41,11 @@ def trace_filters(values: dict, pattern: str, apply_id: str, help_id: str, error
             [
                 dbc.Label(FILTER_LABELS[n][0], className="form-label small mb-0 fw-semibold"),
                 _control(n, values.get(n), pattern, errors.get(n)),
-                dbc.FormText(errors.get(n) or FILTER_LABELS[n][1], color="danger" if n in errors else "muted"),
+                dbc.FormText(
+                    errors.get(n) or FILTER_LABELS[n][1],
+                    id={"type": f"{pattern}-help", "name": n},
+                    color="danger" if n in errors else "muted",
+                ),
             ],
             className="mb-2",
         )

@@ -25,7 +25,7 @@ from dashboard.components.identity import identity_header
 from dashboard.components.profile import address_profile
 from dashboard.components.results import asset_options, chart_panels, result_panels
 from dashboard.components.transfers import transfer_section
-from dashboard.errors import error_alert
+from dashboard.errors import error_alert, stale_alert
 from dashboard.recent import remember
 from dashboard.roles import requires
 from dashboard.services import services
@@ -201,6 +201,7 @@ register_address_help(FORM_IDS)
     Output(PARAM_INPUTS, "invalid"),
     Output(PARAM_HELPS, "children"),
     Output(PARAM_HELPS, "color"),
+    Output(ids.ADDRESS_ALERT, "children", allow_duplicate=True),
     Input(ids.ADDRESS_SUBMIT, "n_clicks"),
     Input(ids.ADDRESS_ADDRESS, "n_submit"),
     Input(PARAM_INPUTS, "value"),
@@ -210,11 +211,23 @@ register_address_help(FORM_IDS)
 )
 @requires("viewer")
 def callback_address_navigate(_clicks, _submits, values, text, chain):
-    """Move to the URL of the form's address and parameters, or show what is wrong with them."""
+    """Move to the URL of the form's address and parameters, or say what is wrong next to the field.
+
+    While a field is wrong, an alert says that the results still answer the previous parameters.
+    """
     names = [item["id"]["name"] for item in ctx.inputs_list[2]]
-    path, _address_error, errors = navigation_target(text, chain, dict(zip(names, values)))
+    path, address_error, errors = navigation_target(text, chain, dict(zip(names, values)))
     helps = [errors.get(n, PARAM_LABELS[n][1]) for n in names]
-    return path or no_update, [n in errors for n in names], helps, ["danger" if n in errors else "muted" for n in names]
+    problem = next(iter(errors.items()), None)
+    stale = (
+        stale_alert(BadParameters(*problem))
+        if problem
+        else stale_alert(InvalidAddress(address_error))
+        if address_error
+        else no_update
+    )
+    colours = ["danger" if n in errors else "muted" for n in names]
+    return path or no_update, [n in errors for n in names], helps, colours, stale
 
 
 TABLE_OUTPUTS = (

@@ -21,7 +21,7 @@ from dashboard.components.flow import (
     trace_filters,
     trace_summary,
 )
-from dashboard.errors import error_alert
+from dashboard.errors import error_alert, stale_alert
 from dashboard.roles import requires
 from dashboard.services import services
 from dashboard.urls import address_path, trace_path
@@ -40,6 +40,7 @@ dash.register_page(
 )
 
 FILTERS = {"type": ids.TRACE_FILTER, "name": ALL}
+FILTER_HELPS = {"type": f"{ids.TRACE_FILTER}-help", "name": ALL}
 
 
 def _request(chain: str, address: str, query: dict) -> tuple[dict, dict, dict]:
@@ -75,7 +76,9 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
     """The page for the address and trace parameters of the URL."""
     request, values, errors = _request(chain, address, query)
     params = TraceParameters(**request["params"]) if request["params"] else None
-    link = flask.request.host_url.rstrip("/") + trace_path(chain, address, params, expanded=request["expanded"])
+    link = flask.request.host_url.rstrip("/") + trace_path(
+        chain, address, params, expanded=request["expanded"], focus=request["focus"]
+    )
     header = [
         html.H5(
             [
@@ -90,6 +93,7 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
             [
                 dbc.InputGroupText("Link to this view"),
                 dbc.Input(id=ids.TRACE_SHARE_LINK, value=link, readonly=True, className="font-monospace small"),
+                dbc.InputGroupText(dcc.Clipboard(target_id=ids.TRACE_SHARE_LINK, id=ids.TRACE_COPY, title="Copy link")),
             ],
             size="sm",
             className="mt-2",
@@ -162,6 +166,10 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
 @callback(
     Output(ids.TRACE_NAV, "href"),
     Output(ids.TRACE_FILTER_HELP, "children"),
+    Output(FILTERS, "invalid"),
+    Output(FILTER_HELPS, "children"),
+    Output(FILTER_HELPS, "color"),
+    Output(ids.TRACE_ALERT, "children", allow_duplicate=True),
     Input(ids.TRACE_APPLY, "n_clicks"),
     State(FILTERS, "value"),
     State(ids.TRACE_REQUEST, "data"),
@@ -169,13 +177,22 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
 )
 @requires("viewer")
 def callback_trace_navigate(_clicks, values, request):
-    """Move to the URL of the filters' parameters, or say what is wrong with them."""
+    """Move to the URL of the filters' parameters, or say what is wrong next to the field and mark the results stale."""
     names = [item["id"]["name"] for item in ctx.states_list[0]]
     try:
         params = TraceParameters.from_mapping(dict(zip(names, values)))
     except BadParameters as err:
-        return no_update, str(err)
-    return trace_path(request["chain"], request["address"], params, expanded=request["expanded"]), ""
+        helps = [err.reason if n == err.field else FILTER_LABELS[n][1] for n in names]
+        return (
+            no_update,
+            f"Fix {FILTER_LABELS.get(err.field, (err.field,))[0].lower()}: nothing was traced.",
+            [n == err.field for n in names],
+            helps,
+            ["danger" if n == err.field else "muted" for n in names],
+            stale_alert(err),
+        )
+    path = trace_path(request["chain"], request["address"], params, expanded=request["expanded"])
+    return path, "", [False] * len(names), [FILTER_LABELS[n][1] for n in names], ["muted"] * len(names), None
 
 
 @callback(

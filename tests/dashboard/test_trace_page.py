@@ -122,3 +122,28 @@ def test_a_clicked_address_links_to_its_page_and_backward_traces_say_where_funds
         backward = page.layout("tron", thief, direction="backward")
     assert f"href='/address/tron/{thief}'" in str(details) and "250,000.00 USDT" in str(details)
     assert "came from" in str(backward)
+
+
+def test_a_wrong_filter_is_said_next_to_its_field_and_the_graph_is_marked_stale(app, page, theft):
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
+    names = ["direction", "model", "hops", "min_amount", "asset", "since", "until", "tx", "amount"]
+    states = [[{"id": {"type": "trace-filter", "name": n}, "property": "value"} for n in names]]
+    values = ["forward", "poison", 2.5, 0, None, None, None, theft, None]
+    with app.server.test_request_context("/"):
+        context_value.set(AttributeDict(states_list=states, triggered_inputs=[]))
+        href, summary, invalid, helps, colours, alert = page.callback_trace_navigate(
+            1, values, request_for(page, theft)
+        )
+    assert invalid == [n == "hops" for n in names] and colours[names.index("hops")] == "danger"
+    assert "whole number" in helps[names.index("hops")] and "previous parameters" in str(alert)
+    assert str(href) != "" and "nothing was traced" in summary
+
+
+def test_the_share_link_keeps_focus_offers_a_copy_button_and_amount_has_a_field(app, page, theft):
+    with app.server.test_request_context("/"):
+        layout = page.layout("tron", VICTIM, tx=theft, focus=WORLD.cast["thief"])
+    text = str(layout)
+    assert f"focus={WORLD.cast['thief']}" in text and "trace-copy" in text
+    assert "'name': 'amount'" in text and "Seed amount" in text

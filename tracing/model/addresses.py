@@ -158,7 +158,8 @@ def detect_chain(text: str) -> Chain:
         if guess is not None:
             normalize_address(text, guess)  # raises with that chain's own reason (a checksum, a length)
         expected = "; ".join(EXPECTED.values())
-        raise InvalidAddress(f"{text!r} is not a valid address. Expected {expected}")
+        chains = ", ".join(c.value.title() for c in Chain)
+        raise InvalidAddress(f"{text!r} matches no supported chain ({chains}). Expected {expected}")
     names = " or ".join(c.value for c in found)
     raise InvalidAddress(f"{text!r} is valid on more than one chain ({names}); choose the chain")
 
