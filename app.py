@@ -6,10 +6,12 @@ Flags: ``--host``, ``--port`` and ``--debug`` (Dash's debug tools; never in prod
 import argparse
 
 from dashboard import create_app
+from dashboard.background import JOBS
 from tracing.warmup import warm_up_in_background
 
 app = create_app()
 server = app.server
+celery_app = JOBS.celery  # with REDIS_URL: `celery -A app:celery_app worker` runs the background fetches
 warm_up_in_background()  # compiles (or loads) the engine's kernels while the first user logs in
 
 if __name__ == "__main__":
