@@ -13,6 +13,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import ids
 from dashboard.components.cases import address_report_links
+from dashboard.components.exposure import exposure_card
 from dashboard.components.fetching import data_panel
 from dashboard.components.forms import (
     PARAM_LABELS,
@@ -87,6 +88,7 @@ def _results() -> html.Div:
                 ]
             ),
             html.Div(id=ids.ADDRESS_PROFILE),
+            html.Div(id=ids.ADDRESS_EXPOSURE),
             dbc.Card(
                 [
                     dbc.CardHeader(
@@ -298,6 +300,16 @@ def callback_address_results(request):
 def callback_address_profile(request):
     """The behavioural profile card of the scored address (or what to do when no model is trained)."""
     return address_profile(request)
+
+
+@callback(Output(ids.ADDRESS_EXPOSURE, "children"), Input(ids.ADDRESS_READY, "data"))
+@requires("viewer")
+def callback_address_exposure(ready):
+    """The exposure card of the scored address (direct and multi-hop shares by labelled category)."""
+    if not ready:
+        return None
+    found = services().investigate(ready["chain"], ready["address"], Parameters(**ready["params"]))
+    return exposure_card(found.report.table.chain.value, found.report.exposure)
 
 
 @callback(

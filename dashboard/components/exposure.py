@@ -1,0 +1,74 @@
+"""The address page's exposure card: the breakdown chart and the entities behind it, every address linked.
+
+Built from the score report's ``exposure`` (:mod:`tracing.flow.exposure`).
+"""
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.components.links import address_link
+from tracing.figures import amount
+from tracing.figures.exposure import CATEGORY_COLOURS, exposure_figure
+
+__all__ = ["CARD_ID", "exposure_card"]
+
+CARD_ID = "address-exposure-card"
+SHOWN = 8  # entities listed per direction and asset
+
+
+def _entity_rows(chain: str, doc: dict) -> list[html.Tr]:
+    rows = []
+    for direction in ("outgoing", "incoming"):
+        for item in doc.get("indirect", {}).get(direction, []) or doc.get("direct", {}).get(direction, []):
+            for e in item["entities"][:SHOWN]:
+                colour = CATEGORY_COLOURS.get(e["category"], "#b0bec5")
+                rows.append(
+                    html.Tr(
+                        [
+                            html.Td(direction),
+                            html.Td(html.Span(e["category"], className="badge", style={"backgroundColor": colour})),
+                            html.Td(e["name"], className="fw-semibold" if e["category"] == "sanctioned" else ""),
+                            html.Td(amount(item["asset"], e["amount"]), className="text-end text-nowrap"),
+                            html.Td(f"{100 * e['share']:.1f} %", className="text-end"),
+                            html.Td([address_link(chain, a, short=True, className="me-2") for a in e["addresses"][:3]]),
+                        ]
+                    )
+                )
+    return rows
+
+
+def exposure_card(chain: str, doc: dict | None) -> dbc.Card | None:
+    """The card, or None when the report carries no exposure."""
+    if not doc:
+        return None
+    rows = _entity_rows(chain, doc)
+    head = html.Thead(
+        html.Tr([html.Th(h) for h in ("direction", "category", "entity", "amount", "share", "addresses")])
+    )
+    table = (
+        dbc.Table([head, html.Tbody(rows)], size="sm", hover=True, className="mb-0 small")
+        if rows
+        else html.P("No labelled address sent funds to it or received its funds within reach.", className="mb-0")
+    )
+    return dbc.Card(
+        [
+            dbc.CardHeader(
+                [
+                    html.Span("Exposure", className="fw-semibold me-2"),
+                    html.Span(
+                        f"share of each asset's inflow and outflow from and to labelled addresses: direct, and within "
+                        f"{doc['hops']} hops under the {doc['model']} model",
+                        className="small text-muted",
+                    ),
+                ]
+            ),
+            dbc.CardBody(
+                [
+                    dcc.Graph(figure=exposure_figure(doc), config={"displaylogo": False}, id="address-exposure-chart"),
+                    table,
+                ]
+            ),
+        ],
+        id=CARD_ID,
+        className="shadow-sm mb-3",
+    )
