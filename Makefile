@@ -35,6 +35,7 @@ bench: install  ## every benchmark: prints figures and ratios, asserts nothing
 	$(PY) bench/dashboard.py
 	$(PY) bench/report.py
 	$(PY) bench/profiles.py
+	$(PY) bench/market.py
 
 demo: install
 	$(PY) -m tracing demo

@@ -21,6 +21,11 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
             ["--addresses", "300", "--transfers", "3000", "--store", "2000", "--k", "2-3"],
             ["features", "training", "assign", "store (SQLite)"],
         ),
+        (
+            "market.py",
+            ["--trades", "20000", "--pairs", "20", "--latency-runs", "2"],
+            ["trades/s", "DuckDB seed SQL", "latency"],
+        ),
     ],
 )
 def test_benchmark_prints_its_figures(script, args, expected):

@@ -45,13 +45,15 @@ def replay(
     speed: float | None = None,
     batch: int = 1000,
     lateness_ms: int = 5000,
+    heartbeat: bool = True,
     sleep: Callable[[float], None] = time.sleep,
     now: Callable[[], float] = time.monotonic,
 ) -> int:
     """Publish ``trades`` in event-time order onto ``key``; returns how many.
 
     ``speed`` None publishes as fast as Redis takes them; 60 plays an hour in a minute.
-    A heartbeat past the last trade follows, so a consumer closes every minute.
+    A heartbeat past the last trade follows (unless ``heartbeat`` is False), so a
+    consumer closes every minute.
     """
     if speed is not None and speed <= 0:
         raise ValueError("speed must be above 0 (or omitted for as fast as possible)")
@@ -72,7 +74,7 @@ def replay(
         ):
             pipe.xadd(key, {"s": s, "t": t, "b": int(b), "p": repr(p), "q": repr(q)})
         pipe.execute()
-    if len(trades):
+    if heartbeat and len(trades):
         client.xadd(key, {"w": int(trades.ts[-1]) + lateness_ms + 60_000})
     return len(trades)
 
