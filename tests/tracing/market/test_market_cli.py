@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from tests.tracing.market.test_market_live import client  # noqa: F401  (the Redis fixture)
+from tests.tracing.market.test_market_live import client, hook  # noqa: F401  (the Redis and webhook fixtures)
 from tracing.cli import main
 from tracing.market.detector import minute_iso
 from tracing.market.synthetic import synthetic_trades
@@ -73,7 +73,7 @@ def test_backtest_of_a_missing_file(db, tmp_path, capsys):
     assert "no such file" in capsys.readouterr().err
 
 
-def test_replay_then_run_until_idle_fills_the_store(db, client, tmp_path, capsys):  # noqa: F811
+def test_replay_then_run_until_idle_fills_the_store_and_the_webhook(db, client, hook, tmp_path, capsys):  # noqa: F811
     trades, pumps = synthetic_trades(8_000, 6, minutes=200, pumps=1, seed=11)
     path = tmp_path / "t.csv"
     write_csv(trades, path)
@@ -81,6 +81,7 @@ def test_replay_then_run_until_idle_fills_the_store(db, client, tmp_path, capsys
     url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     assert main(["--database", db, "market", "replay", str(path), "--stream", key, "--redis-url", url]) == 0
     argv = ["--database", db, "market", "run", "--stream", key, "--out-stream", f"{client.test_prefix}:out"]
+    argv += ["--webhook", f"http://127.0.0.1:{hook.server_port}/hook"]
     assert main([*argv, "--until-idle", "--redis-url", url]) == 0
     out = capsys.readouterr().out
     assert f"{len(trades)} trades read, 0 late" in out
@@ -91,5 +92,9 @@ def test_replay_then_run_until_idle_fills_the_store(db, client, tmp_path, capsys
     assert sum(
         MarketStore(store).bars(p["symbol"], last=10_000).count.sum() for p in MarketStore(store).pairs()
     ) == len(trades)
+    every = MarketStore(store).alerts(limit=1000)
     store.close()
-    assert client.xlen(f"{client.test_prefix}:out") >= 1
+    assert client.xlen(f"{client.test_prefix}:out") == len(every) >= 1
+    assert sorted((h["detector"], h["symbol"], h["minute"]) for h in hook.bodies) == sorted(
+        (s.alert.detector, s.alert.symbol, minute_iso(s.alert.minute)) for s in every
+    )  # the page's alerts (the store) are the webhook's
