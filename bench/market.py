@@ -187,8 +187,8 @@ def main() -> None:
         sql_alerts, t_sql = duckdb_seed(trades, threads)
         label = f"{threads} thread" if threads else f"{os.cpu_count()} threads"
         print(
-            f"DuckDB seed SQL ({label}): {t_sql:6.2f} s  {n / t_sql:>12,.0f} trades/s; engine seed (bars + rule) "
-            f"{t_seed_engine:.2f} s = {t_sql / t_seed_engine:.1f}x faster; same alerts: {sql_alerts == engine_seed} "
+            f"DuckDB seed SQL ({label}): {t_sql:6.2f} s {n / t_sql:>12,.0f} trades/s | engine seed (bars + rule) "
+            f"{t_seed_engine:.2f} s: DuckDB / engine = {t_sql / t_seed_engine:.2f} | same alerts: {sql_alerts == engine_seed} "
             f"({len(sql_alerts)} vs {len(engine_seed)})"
         )
 

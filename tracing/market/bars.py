@@ -1,4 +1,4 @@
-"""One-minute bars per pair, built from trades in one vectorised pass.
+"""One-minute bars per pair, built from trades in one compiled pass after an O(n) ordering.
 
 A bar holds open, high, low, close (by event time; equal times keep arrival
 order), volume (base units), buy and sell volume (by the taker's side), quote
@@ -14,7 +14,7 @@ from numba import njit
 
 from tracing.market.trades import TradeTable
 
-__all__ = ["BAR_FIELDS", "RUSH_SECONDS", "Bars", "build_bars", "rush_of"]
+__all__ = ["BAR_FIELDS", "RUSH_SECONDS", "Bars", "build_bars", "pair_time_order", "rush_of"]
 
 RUSH_SECONDS = 5
 MINUTE_MS = 60_000
@@ -48,7 +48,12 @@ class Bars:
 
     def in_pair_order(self) -> "Bars":
         """Sorted by pair, then minute: the order the detectors read."""
-        return self.take(np.lexsort((self.minute, self.pair)))
+        return self if self.is_in_pair_order() else self.take(np.lexsort((self.minute, self.pair)))
+
+    def is_in_pair_order(self) -> bool:
+        """True when sorted by pair, then minute (what :func:`build_bars` returns)."""
+        step, later = np.diff(self.pair), np.diff(self.minute) > 0
+        return bool(np.all((step > 0) | ((step == 0) & later)))
 
     def of_pair(self, name: str) -> "Bars":
         """The bars of one pair (none when the pair is unknown)."""
@@ -82,35 +87,36 @@ def build_bars(trades: TradeTable) -> Bars:
     """
     if len(trades) == 0:
         return Bars.empty(trades.pairs)
-    order = np.lexsort((trades.ts, trades.pair))  # stable: equal times keep arrival order
-    pair, ts = trades.pair[order], trades.ts[order]
-    price, qty, buy = trades.price[order], trades.qty[order], trades.buy[order]
-    minute = ts // MINUTE_MS
-    new = np.empty(len(ts), dtype=bool)
-    new[0] = True
-    np.not_equal(pair[1:], pair[:-1], out=new[1:])
-    new[1:] |= minute[1:] != minute[:-1]
-    starts = np.flatnonzero(new)
-    ends = np.append(starts[1:], len(ts))
-    buy_qty = np.where(buy, qty, 0.0)
-    volume = np.add.reduceat(qty, starts)
-    buy_volume = np.add.reduceat(buy_qty, starts)
-    return Bars(
-        trades.pairs,
-        pair[starts],
-        minute[starts],
-        price[starts],
-        np.maximum.reduceat(price, starts),
-        np.minimum.reduceat(price, starts),
-        price[ends - 1],
-        volume,
-        buy_volume,
-        np.add.reduceat(qty - buy_qty, starts),
-        np.add.reduceat(price * qty, starts),
-        ends - starts,
-        np.add.reduceat(buy.astype(np.int64), starts),
-        _rush_per_bar(starts, ts, buy),
-    )
+    order = pair_time_order(trades.pair, trades.ts, len(trades.pairs))
+    n_bars = _count_bars(order, trades.pair, trades.ts)
+    floats = np.empty((8, n_bars))  # open, high, low, close, volume, buy, sell, quote
+    ints = np.empty((5, n_bars), dtype=np.int64)  # pair, minute, count, buy count, rush
+    _fill_bars(order, trades.pair, trades.ts, trades.buy, trades.price, trades.qty, floats, ints)
+    return Bars(trades.pairs, ints[0].astype(np.int32), ints[1], *floats, ints[2], ints[3], ints[4])
+
+
+def pair_time_order(pair: np.ndarray, ts: np.ndarray, n_pairs: int) -> np.ndarray:
+    """Indices sorting trades by pair, then time; equal times keep arrival order.
+
+    Trades usually arrive in time order: then one counting pass by pair (stable,
+    O(n)) is the whole sort; otherwise a stable time sort goes first.
+    """
+    by_time = None if np.all(ts[1:] >= ts[:-1]) else np.argsort(ts, kind="stable")
+    pairs_in_time = pair if by_time is None else pair[by_time]
+    order = _counting_order(pairs_in_time, np.bincount(pairs_in_time, minlength=n_pairs))
+    return order if by_time is None else by_time[order]
+
+
+@njit(cache=True)
+def _counting_order(pair: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    position = np.zeros(len(counts), dtype=np.int64)
+    for p in range(1, len(counts)):
+        position[p] = position[p - 1] + counts[p - 1]
+    order = np.empty(len(pair), dtype=np.int64)
+    for i in range(len(pair)):
+        order[position[pair[i]]] = i
+        position[pair[i]] += 1
+    return order
 
 
 @njit(cache=True)
@@ -127,15 +133,44 @@ def rush_of(per_second: np.ndarray) -> int:
 
 
 @njit(cache=True)
-def _rush_per_bar(starts: np.ndarray, ts: np.ndarray, buy: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(starts), dtype=np.int64)
+def _count_bars(order, pair, ts) -> int:
+    n, last_pair, last_minute = 0, -1, -1
+    for k in range(len(order)):
+        i = order[k]
+        m = ts[i] // MINUTE_MS
+        if pair[i] != last_pair or m != last_minute:
+            n += 1
+            last_pair, last_minute = pair[i], m
+    return n
+
+
+@njit(cache=True)
+def _fill_bars(order, pair, ts, buy, price, qty, floats, ints):
+    """One pass over the trades in pair-then-time order, one bar per (pair, minute)."""
     per_second = np.zeros(60, dtype=np.int64)
-    n = len(ts)
-    for b in range(len(starts)):
-        end = starts[b + 1] if b + 1 < len(starts) else n
-        per_second[:] = 0
-        for i in range(starts[b], end):
-            if buy[i]:
-                per_second[(ts[i] % MINUTE_MS) // 1000] += 1
-        out[b] = rush_of(per_second)
-    return out
+    b = -1
+    for k in range(len(order)):
+        i = order[k]
+        m = ts[i] // MINUTE_MS
+        if b < 0 or pair[i] != ints[0, b] or m != ints[1, b]:
+            if b >= 0:
+                ints[4, b] = rush_of(per_second)
+                per_second[:] = 0
+            b += 1
+            ints[0, b], ints[1, b], ints[2, b], ints[3, b] = pair[i], m, 0, 0
+            floats[0, b] = floats[1, b] = floats[2, b] = price[i]
+            floats[4:, b] = 0.0
+        floats[1, b] = max(floats[1, b], price[i])
+        floats[2, b] = min(floats[2, b], price[i])
+        floats[3, b] = price[i]  # the last in time order (arrival order among equal times)
+        floats[4, b] += qty[i]
+        if buy[i]:
+            floats[5, b] += qty[i]
+            ints[3, b] += 1
+            per_second[(ts[i] % MINUTE_MS) // 1000] += 1
+        else:
+            floats[6, b] += qty[i]
+        floats[7, b] += price[i] * qty[i]
+        ints[2, b] += 1
+    if b >= 0:
+        ints[4, b] = rush_of(per_second)

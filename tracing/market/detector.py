@@ -197,6 +197,8 @@ class MarketDetector:
 
     def run_batch(self, bars: Bars) -> Detection:
         """:meth:`run` on bars in any order with a fresh state; the result is aligned with ``bars``."""
+        if bars.is_in_pair_order():
+            return self.run(bars, self.new_state(len(bars.pairs)))
         order = np.lexsort((bars.minute, bars.pair))
         found = self.run(bars.take(order), self.new_state(len(bars.pairs)))
         back = np.empty_like(order)
