@@ -40,10 +40,9 @@ def test_first_start_hands_the_admin_password_over_outside_the_log(tmp_path):
 
 
 def test_the_instance_folder_and_the_database_are_private(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'private' / 'tracing.db'}")
+    store = Store(f"sqlite:///{tmp_path / 'tracing.db'}")
     store.close()
-    assert (tmp_path / "private").stat().st_mode & 0o777 == 0o700
-    assert (tmp_path / "private" / "tracing.db").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "tracing.db").stat().st_mode & 0o777 == 0o600
     persistent_secret_key(tmp_path / "instance")
     assert (tmp_path / "instance").stat().st_mode & 0o777 == 0o700
 

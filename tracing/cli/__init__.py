@@ -126,6 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         store = Store(args.database)
+    except TracingError as err:  # a mistyped path: never a new empty store
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     except Exception as err:  # a bad URL or an unreachable server: say which, in one line
         print(f"error: cannot open the database {args.database or ''}: {err}".replace("  ", " "), file=sys.stderr)
         return 1

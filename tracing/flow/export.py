@@ -8,6 +8,7 @@ exact amounts as decimal strings.
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -15,6 +16,7 @@ import networkx as nx
 from tracing.errors import BadParameters, ExportFailed
 from tracing.flow.graph import trace_graph
 from tracing.flow.result import Trace
+from tracing.spreadsheet import safe_records
 
 __all__ = ["CSV_COLUMNS", "FORMATS", "check_export_path", "export_trace", "trace_bytes", "trace_csv"]
 
@@ -22,23 +24,41 @@ CSV_COLUMNS = ("tx_hash", "index", "timestamp", "from", "to", "asset", "amount",
 
 
 def trace_csv(trace: Trace) -> str:
-    """The traced transfers as CSV text (header :data:`CSV_COLUMNS`)."""
+    """The traced transfers as CSV text (header :data:`CSV_COLUMNS`); no cell is a spreadsheet formula."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(trace.edge_rows())
+    writer.writerows(safe_records(trace.edge_rows()))
     return out.getvalue()
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # XML 1.0 cannot hold these at all
+
+
+def _xml_safe(value):
+    return _NOT_XML.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+def _xml_graph(trace: Trace) -> nx.MultiDiGraph:
+    """The transfer multigraph with every text attribute writable as XML (control characters become U+FFFD)."""
+    g = trace_graph(trace)
+    for _, data in g.nodes(data=True):
+        data.update({k: _xml_safe(v) for k, v in data.items()})
+    for *_, data in g.edges(keys=True, data=True) if g.is_multigraph() else g.edges(data=True):
+        data.update({k: _xml_safe(v) for k, v in data.items()})
+    g.graph.update({k: _xml_safe(v) for k, v in g.graph.items()})
+    return nx.relabel_nodes(g, {n: _xml_safe(n) for n in g if _xml_safe(n) != n})
 
 
 def _graphml(trace: Trace) -> bytes:
     out = io.BytesIO()
-    nx.write_graphml(trace_graph(trace), out)
+    nx.write_graphml(_xml_graph(trace), out)
     return out.getvalue()
 
 
 def _gexf(trace: Trace) -> bytes:
     out = io.BytesIO()
-    nx.write_gexf(trace_graph(trace), out)
+    nx.write_gexf(_xml_graph(trace), out)
     return out.getvalue()
 
 

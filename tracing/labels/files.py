@@ -18,6 +18,7 @@ from tracing.errors import ImportFormatError, InvalidAddress
 from tracing.labels.model import CATEGORIES, Label, LabelsRead
 from tracing.labels.tagpack import read_tagpack
 from tracing.model import normalize_address
+from tracing.spreadsheet import safe_records
 
 __all__ = ["FIELDS", "LABEL_FORMATS", "LabelsRead", "label_from_mapping", "labels_text", "read_labels"]
 
@@ -121,5 +122,5 @@ def labels_text(labels: Iterable[Label], fmt: str) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, FIELDS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records)
+    writer.writerows(safe_records(records))  # a label name like "=HYPERLINK(...)" must not run
     return out.getvalue()

@@ -124,7 +124,7 @@ def load_sanctions_file(
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
         raise ImportFormatError(f"cannot read sanctions list {path}: {err}") from err
-    lines = text.splitlines()
+    lines = text.replace("\r\n", "\n").split("\n")  # splitlines() also splits at \x0b, \x0c, \x1c...
     if lines and lines[0].lower().startswith("asset,address"):
         return sdn_labels(csv.DictReader(lines), source=source, version=version, chain=chain)
     if lines and "," in lines[0]:

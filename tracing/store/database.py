@@ -105,7 +105,8 @@ class Store:
     def __init__(self, url: str | None = None):
         self.url = database_url(url)
         if self.url.startswith("sqlite:///") and self.url != "sqlite:///:memory:":
-            private_file(Path(self.url.removeprefix("sqlite:///")))
+            # the default file's folder is made on first use; a folder named by the user must exist
+            private_file(Path(self.url.removeprefix("sqlite:///")), make_folder=self.url == DEFAULT_URL)
         if self.url.startswith("postgresql://"):
             self.url = self.url.replace("postgresql://", "postgresql+psycopg://", 1)
         self.engine = make_engine(self.url)

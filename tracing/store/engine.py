@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from tracing.errors import StoreUnavailable
+from tracing.errors import BadParameters, StoreUnavailable
 
 __all__ = ["BUSY_TIMEOUT_SECONDS", "make_engine", "private_file"]
 
@@ -41,8 +41,16 @@ def _unavailable(context: sa.engine.ExceptionContext) -> None:
         raise StoreUnavailable(f"the database is not answering ({reason}); try again in a moment") from original
 
 
-def private_file(path: Path) -> None:
-    """Create the SQLite file (0600) and its folder (0700) unless they exist: only this user reads them."""
+def private_file(path: Path, *, make_folder: bool = True) -> None:
+    """Create the SQLite file (0600) and its folder (0700) unless they exist: only this user reads them.
+
+    With ``make_folder`` false, a missing folder is an error (a mistyped path, not a new store).
+    """
+    if not make_folder and not path.parent.is_dir():
+        raise BadParameters(
+            "database",
+            f"no folder {path.parent} for the SQLite file {path.name}: check the path (or create the folder)",
+        )
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if not path.exists():
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))

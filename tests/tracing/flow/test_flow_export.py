@@ -83,3 +83,39 @@ def test_an_encoder_failure_is_an_export_error(theft_trace, monkeypatch):
     monkeypatch.setattr(nx, "write_gexf", broken)
     with pytest.raises(ExportFailed, match=r"could not write the trace as \.gexf: GEXF does not support this"):
         trace_bytes(theft_trace, ".gexf")
+
+
+def hostile_trace():
+    """A trace whose imported texts are spreadsheet formulas and control characters."""
+    from dataclasses import replace
+
+    from tracing.labels import Label, LabelIndex
+    from tracing.model import Chain
+    from tracing.model.transfer import Asset
+    from tracing.testing import make_table
+
+    asset = Asset('=HYPERLINK("http://evil.example","x")', "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", 6)
+    table = make_table([5.0, 3.0], times=[1, 2], senders=["S", "A"], receivers=["A", "B"], asset=asset)
+    table = replace(table, tx_hash=table.tx_hash.astype(object))
+    table.tx_hash[0] = "@SUM(1+1)"
+    labels = LabelIndex([Label(Chain.TRON, "A", "Mule\x0b\x01 -cmd", "exchange", "test\x00")])
+    return trace(table, "S", TraceParameters(model="poison"), labels=labels)
+
+
+def test_csv_cells_are_never_spreadsheet_formulas():
+    rows = list(csv.DictReader(trace_bytes(hostile_trace(), ".csv").decode().splitlines()))
+    assert rows[0]["tx_hash"] == "'@SUM(1+1)"
+    assert {r["asset"] for r in rows} == {'\'=HYPERLINK("http://evil.example","x")'}
+    cells = [v for r in rows for v in r.values()]
+    assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in cells)
+
+
+@pytest.mark.parametrize("reader", [nx.read_graphml, nx.read_gexf])
+def test_graph_files_stay_well_formed_with_control_characters(tmp_path, reader):
+    suffix = ".graphml" if reader is nx.read_graphml else ".gexf"
+    path = tmp_path / f"t{suffix}"
+    hostile = hostile_trace()
+    path.write_bytes(trace_bytes(hostile, suffix))
+    g = reader(path)  # raised "not well-formed (invalid token)"
+    assert g.number_of_edges() == len(hostile.edges) == 1  # the labelled exchange is an exit
+    assert any("Mule" in str(v) for _, data in g.nodes(data=True) for v in data.values())
