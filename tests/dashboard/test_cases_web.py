@@ -5,10 +5,12 @@ import json
 import secrets
 import time
 
+import flask_login
 import pytest
 from dashboard_helpers import THIEF, login
 from test_pages import find
 
+from dashboard.auth import WebUser
 from dashboard.reports import share_links
 from tracing.audit import AuditLog
 from tracing.cases import Cases
@@ -147,3 +149,18 @@ def test_address_page_links_its_reports_with_its_parameters(app):
         "address-report-html": f"/report/address/tron/{THIEF}.html?maximum_threshold=2.5",
         "address-report-pdf": f"/report/address/tron/{THIEF}.pdf?maximum_threshold=2.5",
     }
+
+
+@pytest.mark.parametrize(("role", "forms"), [("viewer", False), ("investigator", True)])
+def test_viewers_read_a_case_investigators_also_change_it(app, services, case, role, forms):
+    page = importlib.import_module("dashboard.pages.case")
+    user = services.accounts.add_user(f"{role}-{secrets.token_hex(3)}", secrets.token_urlsafe(12), role)
+    with app.server.test_request_context("/"):
+        flask_login.login_user(WebUser(user))
+        layout = page.layout(case_id=str(case.id))
+        missing = page.layout(case_id="999999")
+        nonsense = page.layout(case_id="x")
+    assert find(layout, "case-report-pdf").href == f"/report/case/{case.id}.pdf"
+    assert (find(layout, "case-item-add") is not None) is forms
+    assert (find(layout, "case-share") is not None) is forms
+    assert "no case #999999" in str(missing) and "a case is a number" in str(nonsense)

@@ -49,3 +49,15 @@ def test_an_entry_recorded_in_a_failed_transaction_is_not_kept(any_store):
 def test_an_entry_needs_an_action_and_an_object_type(store):
     with pytest.raises(TracingError, match="action"):
         AuditLog(store).record("alice", "", "case", 1)
+
+
+def test_user_changes_from_the_command_line_are_audited(store, monkeypatch):
+    from tracing.cli import main
+
+    monkeypatch.setenv("TRACING_PASSWORD", "a good long password")
+    for argv in (["add", "eve", "--role", "viewer"], ["passwd", "eve"], ["token", "eve"], ["tokens", "eve"]):
+        assert main(["--database", store.url, "users", *argv]) == 0
+    assert main(["--database", store.url, "users", "revoke-tokens", "eve"]) == 0
+    entries = AuditLog(store).entries(object_type="user", object_id="eve")
+    assert [e.action for e in entries] == ["user.revoke-tokens", "user.token", "user.passwd", "user.add"]
+    assert entries[-1].detail_dict == {"role": "viewer"} and entries[0].actor.startswith("cli")

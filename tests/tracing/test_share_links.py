@@ -44,6 +44,8 @@ def test_a_revoked_link_is_gone_and_stays_listed(store, shared):
         lambda t: "",
         lambda t: "garbage",
         lambda t: t + "x",
+        lambda t: t[:-1] + "é",  # not ASCII
+        lambda t: "1.1.99999999999.sig",
         lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),
         lambda t: ".".join([*t.split(".")[:2], str(int(t.split(".")[2]) + 30 * DAY), t.split(".")[3]]),  # longer life
         lambda t: ".".join([str(int(t.split(".")[0]) + 1), *t.split(".")[1:]]),  # another link's id

@@ -125,7 +125,8 @@ class ShareLinks:
         if len(parts) != 4 or not all(p.isdigit() for p in parts[:3]):
             raise ShareLinkInvalid("this is not a share link of this tool (the token is malformed)")
         link_id, token_case, expires_at = (int(p) for p in parts[:3])
-        if not hmac.compare_digest(parts[3], self._sign(link_id, token_case, expires_at)):
+        expected = self._sign(link_id, token_case, expires_at).encode()
+        if not hmac.compare_digest(parts[3].encode("utf-8", "replace"), expected):  # bytes: any text compares
             raise ShareLinkInvalid("this share link was altered or was not made here (its signature does not match)")
         if token_case != int(case_id):
             raise ShareLinkInvalid(f"this share link opens case #{token_case}, not case #{case_id}")

@@ -12,7 +12,9 @@ import sys
 from datetime import UTC, datetime
 
 from tracing.accounts import ROLES, TOKEN_DAYS, AccountError, Accounts
+from tracing.audit import AuditLog
 from tracing.cli import command
+from tracing.cli.sanctions import cli_actor
 from tracing.store import Store
 
 __all__ = ["add_parser"]
@@ -89,4 +91,7 @@ def cmd_users(args: argparse.Namespace, store: Store) -> int:
     else:
         count = accounts.revoke_tokens(args.name)
         print(f"{count} API token(s) of {args.name!r} revoked")
+    if args.action != "tokens":  # every change is audit-logged, as from the admin page
+        detail = {"role": args.role} if args.action == "add" else ""
+        AuditLog(store).record(cli_actor(), f"user.{args.action}", "user", args.name, detail)
     return 0
