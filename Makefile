@@ -36,6 +36,7 @@ bench: install  ## every benchmark: prints figures and ratios, asserts nothing
 	$(PY) bench/report.py
 	$(PY) bench/profiles.py
 	$(PY) bench/market.py
+	$(PY) bench/fetch.py
 
 demo: install
 	$(PY) -m tracing demo

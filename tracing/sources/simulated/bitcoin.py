@@ -62,6 +62,5 @@ def serve_esplora(stub: StubServer, address: str, txs: list[dict], *, mempool: l
         start = position[request.path.rsplit("/", 1)[1]] + 1
         return ok(ordered[start : start + 25])
 
+    stub.route(f"/api/address/{address}/txs/chain/*", after)
     stub.route(f"/api/address/{address}/txs", first)
-    for tx in ordered:
-        stub.route(f"/api/address/{address}/txs/chain/{tx['txid']}", after)

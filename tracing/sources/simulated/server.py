@@ -99,14 +99,18 @@ class StubServer:
         self._thread.start()
 
     def route(self, path: str, *answers, when: Callable[[dict, object], bool] = lambda q, b: True) -> None:
-        """Answer requests to ``path`` (whose query and body satisfy ``when``) with ``answers`` in turn."""
+        """Answer requests to ``path`` (whose query and body satisfy ``when``) with ``answers`` in turn.
+
+        A ``path`` ending in ``*`` matches every path that starts with the rest.
+        """
         self.routes.insert(0, (path, when, list(answers)))
 
     def _answer(self, request: Request):
         with self._lock:
             self.requests.append(request)
             for path, when, answers in self.routes:
-                if path == request.path and when(request.query, request.body):
+                matches = request.path.startswith(path[:-1]) if path.endswith("*") else path == request.path
+                if matches and when(request.query, request.body):
                     answer = answers.pop(0) if len(answers) > 1 else answers[0]
                     break
             else:
