@@ -37,7 +37,8 @@ def _filters(query: dict, owners: list[str]) -> dbc.Row:
 
     def select(name, options):
         choices = [{"label": f"any {name}", "value": ""}] + [{"label": o, "value": o} for o in options]
-        return dbc.Col(dbc.Select(id=FILTERS[name], options=choices, value=query.get(name, "")), md=2)
+        select = dbc.Select(id=FILTERS[name], options=choices, value=query.get(name, ""), placeholder=f"any {name}")
+        return dbc.Col(select, md=2)
 
     return dbc.Row(
         [
@@ -45,8 +46,8 @@ def _filters(query: dict, owners: list[str]) -> dbc.Row:
             select("status", STATUSES),
             select("owner", owners),
             text("address", "address in the case"),
-            text("since", "changed since (YYYY-MM-DD)", 2),
-            text("until", "changed until", 2),
+            text("since", "since YYYY-MM-DD", 2),
+            text("until", "until YYYY-MM-DD", 2),
             dbc.Col(dbc.Button("Search", id=ids.CASES_SEARCH, color="primary"), md="auto"),
         ],
         className="g-2 mb-3",

@@ -164,3 +164,19 @@ def test_viewers_read_a_case_investigators_also_change_it(app, services, case, r
     assert (find(layout, "case-item-add") is not None) is forms
     assert (find(layout, "case-share") is not None) is forms
     assert "no case #999999" in str(missing) and "a case is a number" in str(nonsense)
+
+
+def test_cases_page_lists_what_the_url_selects(app, services, case):
+    page = importlib.import_module("dashboard.pages.cases")
+    cases = Cases(services.store)
+    closed = cases.create("alice", f"Closed {secrets.token_hex(3)}")
+    cases.update("alice", closed.id, status="closed")
+    user = services.accounts.add_user(f"viewer-{secrets.token_hex(3)}", secrets.token_urlsafe(12), "viewer")
+    with app.server.test_request_context("/"):
+        flask_login.login_user(WebUser(user))
+        by_status = str(page.layout(status="closed"))
+        by_address = str(page.layout(address=THIEF, text="Web case"))
+        wrong = page.layout(since="last week")
+    assert closed.title in by_status and case.title not in by_status
+    assert case.title in by_address and closed.title not in by_address
+    assert "since" in str(find(wrong, "cases-alert")) and find(wrong, "cases-create") is None  # viewers only search
