@@ -15,6 +15,7 @@ from dashboard import ids
 from dashboard.components.cases import address_report_links
 from dashboard.components.exposure import exposure_card
 from dashboard.components.fetching import data_panel
+from dashboard.components.fold import fold, register_fold
 from dashboard.components.forms import (
     PARAM_LABELS,
     address_form,
@@ -176,7 +177,15 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
             ),
             dbc.Row(
                 [
-                    dbc.Col(params_panel(values, ids.ADDRESS_PARAM, ids.ADDRESS_PARAM_HELP, errors), lg=3),
+                    dbc.Col(
+                        fold(
+                            params_panel(values, ids.ADDRESS_PARAM, ids.ADDRESS_PARAM_HELP, errors),
+                            ids.ADDRESS_PARAMS_FOLD,
+                            "Parameters",
+                        ),
+                        lg=3,
+                        className="order-2 order-lg-1",
+                    ),
                     dbc.Col(
                         [
                             html.Div(
@@ -187,6 +196,7 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
                             dcc.Loading(_results(), type="circle", delay_show=150),
                         ],
                         lg=9,
+                        className="order-1 order-lg-2",
                     ),
                 ]
             ),
@@ -196,6 +206,7 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
 
 
 register_address_help(FORM_IDS)
+register_fold(ids.ADDRESS_PARAMS_FOLD)
 
 
 @callback(

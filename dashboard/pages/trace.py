@@ -21,6 +21,8 @@ from dashboard.components.flow import (
     trace_filters,
     trace_summary,
 )
+from dashboard.components.fold import fold, register_fold
+from dashboard.components.graph_tools import graph_layout, graph_legend, graph_tools, register_graph_tools
 from dashboard.errors import error_alert, stale_alert
 from dashboard.roles import requires
 from dashboard.services import services
@@ -41,6 +43,8 @@ dash.register_page(
 
 FILTERS = {"type": ids.TRACE_FILTER, "name": ALL}
 FILTER_HELPS = {"type": f"{ids.TRACE_FILTER}-help", "name": ALL}
+register_fold(ids.TRACE_FILTERS_FOLD)
+register_graph_tools()
 
 
 def _request(chain: str, address: str, query: dict) -> tuple[dict, dict, dict]:
@@ -102,9 +106,10 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
     graph = cyto.Cytoscape(
         id=ids.TRACE_GRAPH,
         elements=[],
-        layout={"name": "preset", "fit": True, "padding": 30},
+        layout=graph_layout("hops", params.direction if params else "forward"),
         stylesheet=STYLESHEET,
-        style={"width": "100%", "height": "600px"},
+        className="trace-graph",
+        style={"width": "100%"},
         minZoom=0.1,
         maxZoom=3,
     )
@@ -128,7 +133,13 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
             dbc.Row(
                 [
                     dbc.Col(
-                        trace_filters(values, ids.TRACE_FILTER, ids.TRACE_APPLY, ids.TRACE_FILTER_HELP, errors), lg=3
+                        fold(
+                            trace_filters(values, ids.TRACE_FILTER, ids.TRACE_APPLY, ids.TRACE_FILTER_HELP, errors),
+                            ids.TRACE_FILTERS_FOLD,
+                            "Trace parameters",
+                        ),
+                        lg=3,
+                        className="order-2 order-lg-1",
                     ),
                     dbc.Col(
                         [
@@ -137,7 +148,11 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
                                 id=ids.TRACE_ALERT,
                             ),
                             dcc.Loading(
-                                _card("Flow graph", [html.Div(id=ids.TRACE_SUMMARY), graph, export]), type="circle"
+                                _card(
+                                    "Flow graph",
+                                    [html.Div(id=ids.TRACE_SUMMARY), graph_tools(), graph, graph_legend(), export],
+                                ),
+                                type="circle",
                             ),
                             dbc.Row(
                                 [
@@ -155,6 +170,7 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
                             ),
                         ],
                         lg=9,
+                        className="order-1 order-lg-2",
                     ),
                 ]
             ),

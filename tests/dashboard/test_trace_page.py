@@ -147,3 +147,35 @@ def test_the_share_link_keeps_focus_offers_a_copy_button_and_amount_has_a_field(
     text = str(layout)
     assert f"focus={WORLD.cast['thief']}" in text and "trace-copy" in text
     assert "'name': 'amount'" in text and "Seed amount" in text
+
+
+def test_the_graph_is_readable_at_its_default_zoom_with_legend_ring_search_and_pictures(app, page, theft):
+    from dashboard.components import graph_tools
+    from tracing.flow.cyto import STYLESHEET
+
+    with app.server.test_request_context("/"):
+        layout = page.layout("tron", VICTIM, tx=theft, model="poison")
+        elements, *_ = page.callback_trace_results(request_for(page, theft, model="poison"))
+    graph = find_component(layout, "trace-graph")
+    zoom = graph.layout["zoom"]
+    fonts = [s["style"]["font-size"] for s in STYLESHEET if "font-size" in s["style"]]
+    assert graph.layout["fit"] is False and min(fonts) * zoom >= 11
+    assert any(s["selector"] == "node:selected" for s in STYLESHEET)
+    legend = str(find_component(layout, "trace-legend"))
+    assert "sanctioned (octagon)" in legend and "exchange" in legend and "+N more" in legend
+    assert {"compact", "fit"} <= set(graph_tools.GRAPH_LAYOUTS)
+    stylesheet, query = graph_tools.search_stylesheet('Garantex"]; x')
+    assert query == "Garantex x" and stylesheet[-1]["selector"].startswith('node[id @*= "Garantex x"]')
+    thief = WORLD.cast["thief"]
+    svg = graph_tools.elements_svg(elements)
+    assert svg.startswith("<svg") and f"<title>{thief}</title>" in svg and "250,000.00 USDT" in svg
+
+
+def find_component(component, component_id):
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if hasattr(child, "to_plotly_json") and (found := find_component(child, component_id)) is not None:
+            return found
+    return None

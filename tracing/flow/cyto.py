@@ -36,7 +36,7 @@ STYLESHEET = [
             "height": "data(size)",
             "background-color": "data(colour)",
             "label": "data(caption)",
-            "font-size": 10,
+            "font-size": 12,
             "text-wrap": "wrap",
             "text-valign": "bottom",
             "text-margin-y": 4,
@@ -52,7 +52,7 @@ STYLESHEET = [
         "style": {
             "width": "data(width)",
             "label": "data(caption)",
-            "font-size": 9,
+            "font-size": 11,
             "curve-style": "bezier",
             "target-arrow-shape": "triangle",
             "line-color": "#adb5bd",
@@ -61,6 +61,7 @@ STYLESHEET = [
             "text-background-opacity": 0.8,
         },
     },
+    {"selector": "node:selected", "style": {"border-width": 5, "border-color": "#0d6efd", "border-style": "double"}},
     {
         "selector": ".highlight",
         "style": {

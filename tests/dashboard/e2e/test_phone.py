@@ -1,0 +1,45 @@
+"""On a phone (390 px wide): the risk leads, the parameters are folded, nothing scrolls sideways, the graph draws."""
+
+import pytest
+from dashboard_helpers import THIEF
+from test_browser import TIMEOUT, log_in
+
+pytestmark = pytest.mark.browser
+
+WIDER_THAN_SCREEN = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-responsive, .js-plotly-plot, .trace-graph'))
+  .map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 5)"""
+
+
+def test_a_phone_sees_the_risk_first_folded_parameters_and_no_sideways_scroll(browser, base_url, user, screenshot):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    log_in(page, base_url, *user)
+    page.wait_for_selector("#home-demo-table", timeout=TIMEOUT)
+    page.goto(f"{base_url}/address/tron/{THIEF}")
+    page.wait_for_selector("#address-table tbody tr", timeout=TIMEOUT)
+    risk = page.locator("#address-score").bounding_box()
+    fold = page.locator("#address-params-fold").bounding_box()
+    assert risk["y"] < fold["y"]  # the score comes before the parameters
+    assert page.locator("#address-params-fold").get_attribute("open") is None
+    assert page.evaluate(WIDER_THAN_SCREEN) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "phone-address")
+
+    page.goto(f"{base_url}/trace/tron/{THIEF}")
+    page.wait_for_selector("#trace-graph canvas", timeout=TIMEOUT)
+    graph = page.locator("#trace-graph").bounding_box()
+    assert graph["width"] <= 390 and graph["height"] >= 300
+    assert page.evaluate(WIDER_THAN_SCREEN) == []
+    screenshot(page, "phone-trace")
+    context.close()
+
+
+def test_a_wide_screen_opens_the_parameters(browser, base_url, user):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log_in(page, base_url, *user)
+    page.wait_for_selector("#home-demo-table", timeout=TIMEOUT)
+    page.goto(f"{base_url}/address/tron/{THIEF}")
+    page.wait_for_function("() => document.querySelector('#address-params-fold')?.open", timeout=TIMEOUT)
+    context.close()
