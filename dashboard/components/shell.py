@@ -35,7 +35,7 @@ def _case_links() -> list:
     user = flask_login.current_user
     if not getattr(user, "is_authenticated", False):
         return []
-    links = [("Cases", "/cases"), ("Market", "/market"), ("Account", "/account")]
+    links = [("Cases", "/cases"), ("Labels", "/labels"), ("Market", "/market"), ("Account", "/account")]
     if user.role == "admin":
         links += [("Users", "/admin/users"), ("Audit log", "/admin/audit")]
     return [dbc.NavItem(dbc.NavLink(label, href=href)) for label, href in links]

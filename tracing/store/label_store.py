@@ -51,9 +51,9 @@ class LabelStore:
             raise LabelNotFound(f"no label with id {label_id}")
         return label_from_row(row)
 
-    def add(self, label: Label, actor: str, *, now: float | None = None) -> Label:
-        """Store one label written by ``actor`` (validated like an import); return it with its id."""
-        label = _checked(label).but(added_by=actor, added_at=int(now if now is not None else time.time()))
+    def add(self, label: Label, user: str, *, now: float | None = None) -> Label:
+        """Store one label written by ``user`` (validated like an import); return it with its id."""
+        label = _checked(label).but(added_by=user, added_at=int(now if now is not None else time.time()))
         with self.engine.begin() as conn:
             if self.store.add_labels([label], conn=conn) == 0:
                 raise TracingError(
@@ -62,10 +62,10 @@ class LabelStore:
             row_id = conn.execute(
                 sa.select(labels.c.id).where(*(labels.c[k] == v for k, v in label_row(label).items() if k in _KEY))
             ).scalar_one()
-            record(conn, actor, "label.add", "label", row_id, _summary(label), now=now)
+            record(conn, user, "label.add", "label", row_id, _summary(label), now=now)
         return label.but(id=int(row_id))
 
-    def update(self, label_id: int, actor: str, *, now: float | None = None, **changes) -> Label:
+    def update(self, label_id: int, user: str, *, now: float | None = None, **changes) -> Label:
         """Change editable fields of a stored label; the audit row keeps the values before and after."""
         unknown = set(changes) - set(EDITABLE)
         if unknown:
@@ -88,37 +88,37 @@ class LabelStore:
                 raise TracingError(
                     f"{after.address} already carries {after.category} '{after.name}' from {after.source}"
                 ) from err
-            record(conn, actor, "label.edit", "label", before.id, {**_summary(before), "changes": delta}, now=now)
+            record(conn, user, "label.edit", "label", before.id, {**_summary(before), "changes": delta}, now=now)
         return after
 
-    def remove(self, label_id: int, actor: str, *, now: float | None = None) -> Label:
+    def remove(self, label_id: int, user: str, *, now: float | None = None) -> Label:
         """Delete a stored label; the audit row keeps what it said."""
         label = self.get(label_id)
         with self.engine.begin() as conn:
             conn.execute(labels.delete().where(labels.c.id == label.id))
-            record(conn, actor, "label.remove", "label", label.id, label.record(), now=now)
+            record(conn, user, "label.remove", "label", label.id, label.record(), now=now)
         return label
 
-    def import_labels(self, items: list[Label], actor: str, origin: str, *, now: float | None = None) -> int:
+    def import_labels(self, items: list[Label], user: str, origin: str, *, now: float | None = None) -> int:
         """Store an imported file's labels (known statements kept as they are); return how many were new."""
         when = int(now if now is not None else time.time())
-        items = [lb.but(added_by=lb.added_by or actor, added_at=lb.added_at or when) for lb in items]
+        items = [lb.but(added_by=lb.added_by or user, added_at=lb.added_at or when) for lb in items]
         with self.engine.begin() as conn:
             new = self.store.add_labels(items, conn=conn)
-            record(conn, actor, "label.import", "labels", origin, {"read": len(items), "new": new}, now=now)
+            record(conn, user, "label.import", "labels", origin, {"read": len(items), "new": new}, now=now)
         return new
 
     def replace_list(
-        self, source: str, items: list[Label], actor: str, version: str, *, now: float | None = None
+        self, source: str, items: list[Label], user: str, version: str, *, now: float | None = None
     ) -> int:
         """Replace every label of list ``source`` by ``items`` in one transaction; return how many were stored."""
         when = int(now if now is not None else time.time())
-        items = [lb.but(source=source, list_version=version, added_by=actor, added_at=when) for lb in items]
+        items = [lb.but(source=source, list_version=version, added_by=user, added_at=when) for lb in items]
         with self.engine.begin() as conn:
             removed = conn.execute(labels.delete().where(labels.c.source == source)).rowcount
             stored = self.store.add_labels(items, conn=conn)
             detail = {"list": source, "version": version, "entries": stored, "replaced": removed}
-            record(conn, actor, "sanctions.update", "labels", source, detail, now=now)
+            record(conn, user, "sanctions.update", "labels", source, detail, now=now)
         return stored
 
     def search(

@@ -1,0 +1,109 @@
+"""The labels page's pieces: the table of labels (sanctions unmistakable), the add/edit form, import results."""
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard.components.links import address_link
+from tracing.figures import when
+from tracing.figures.exposure import CATEGORY_COLOURS
+from tracing.labels import CATEGORIES, Label
+
+__all__ = ["category_badge", "label_form", "labels_table", "read_summary"]
+
+EDIT = "labels-edit"  # pattern {"type": EDIT, "id": label id}
+REMOVE = "labels-remove"  # pattern {"type": REMOVE, "id": label id}
+FIELD = "labels-field"  # pattern {"type": FIELD, "name": field}
+FORM_FIELDS = ("address", "chain", "name", "category", "confidence", "actor", "detail")
+
+
+def category_badge(category: str) -> html.Span:
+    """The category as a coloured badge; a sanctions entry reads SANCTIONED in red."""
+    text = "SANCTIONED" if category == "sanctioned" else category
+    return html.Span(text, className="badge", style={"backgroundColor": CATEGORY_COLOURS.get(category, "#b0bec5")})
+
+
+def labels_table(labels: list[Label], *, editable: bool) -> dbc.Table:
+    """One row per label: address (linked), category, entity, source, confidence, who added it when."""
+    head = ["address", "chain", "category", "entity", "source", "confidence", "added"] + (["", ""] if editable else [])
+    rows = []
+    for lb in labels:
+        cells = [
+            html.Td(address_link(str(lb.chain), lb.address, short=True) if lb.chain else lb.address),
+            html.Td(str(lb.chain)),
+            html.Td(category_badge(lb.category)),
+            html.Td(lb.name, className="fw-bold text-danger" if lb.category == "sanctioned" else ""),
+            html.Td(lb.source, className="small"),
+            html.Td(str(lb.confidence), className="text-end"),
+            html.Td(f"{lb.added_by}, {when(lb.added_at)}" if lb.added_at else "-", className="small"),
+        ]
+        if editable:
+            cells += [
+                html.Td(dbc.Button("edit", id={"type": EDIT, "id": lb.id}, size="sm", color="link", className="p-0")),
+                html.Td(
+                    dbc.Button(
+                        "remove", id={"type": REMOVE, "id": lb.id}, size="sm", color="link", className="p-0 text-danger"
+                    )
+                ),
+            ]
+        rows.append(html.Tr(cells, className="table-danger" if lb.category == "sanctioned" else ""))
+    return dbc.Table(
+        [html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
+        size="sm",
+        hover=True,
+        responsive=True,
+        className="small mb-0",
+        id="labels-table",
+    )
+
+
+def label_form(values: dict | None = None) -> list:
+    """The add/edit inputs, filled with ``values`` (a label's record) when editing."""
+    values = values or {}
+
+    def field(name: str, control) -> dbc.Col:
+        return dbc.Col([dbc.Label(name, className="small mb-0"), control], md=6 if name in ("address", "detail") else 3)
+
+    def text(name: str, **extra) -> dbc.Input:
+        return dbc.Input(id={"type": FIELD, "name": name}, value=values.get(name, ""), size="sm", **extra)
+
+    return [
+        dbc.Row(
+            [
+                field("address", text("address", className="font-monospace")),
+                field("chain", text("chain", placeholder="detected")),
+                field("name", text("name", placeholder="the entity")),
+            ],
+            className="g-2",
+        ),
+        dbc.Row(
+            [
+                field(
+                    "category",
+                    dbc.Select(
+                        id={"type": FIELD, "name": "category"},
+                        options=[{"label": c, "value": c} for c in CATEGORIES],
+                        value=values.get("category", "exchange"),
+                        size="sm",
+                    ),
+                ),
+                field("confidence", text("confidence", type="number", min=0, max=100)),
+                field("actor", text("actor")),
+                field("detail", text("detail")),
+            ],
+            className="g-2 mt-1",
+        ),
+    ]
+
+
+def read_summary(name: str, read_count: int, new: int, skipped: list[str]) -> dbc.Alert:
+    """What an import stored and what it skipped, each skipped entry with where and why."""
+    shown = [html.Li(s) for s in skipped[:10]]
+    more = [html.Li(f"... and {len(skipped) - 10} more")] if len(skipped) > 10 else []
+    return dbc.Alert(
+        [
+            html.Div(f"{name}: {read_count} labels read, {new} new, {len(skipped)} entries skipped."),
+            html.Ul(shown + more, className="small mb-0") if skipped else None,
+        ],
+        color="success" if not skipped else "warning",
+        id="labels-import-result",
+    )

@@ -1,0 +1,269 @@
+"""The labels page: browse and search every label, import TagPack/CSV/JSON files, add, edit and remove labels.
+
+Searching changes the URL (``/labels?q=&category=&chain=``), so a link reproduces
+the list. Viewers read; investigators change, and every change is written to the
+audit log with their name (:class:`tracing.store.label_store.LabelStore`).
+"""
+
+import base64
+import binascii
+import tempfile
+from pathlib import Path
+from urllib.parse import urlencode
+
+import dash
+import dash_bootstrap_components as dbc
+import flask_login
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from dashboard import ids
+from dashboard.components.labels import EDIT, FIELD, FORM_FIELDS, REMOVE, label_form, labels_table, read_summary
+from dashboard.errors import error_alert
+from dashboard.roles import may, requires
+from dashboard.services import services
+from tracing.errors import TracingError
+from tracing.labels import CATEGORIES, Label
+from tracing.labels.files import read_labels
+from tracing.labels.snapshot import snapshot_version
+from tracing.model import normalize_address
+from tracing.store.label_store import LabelStore
+
+dash.register_page(__name__, required_role="viewer", path="/labels", title="Labels · Tracing", name="Labels")
+
+PAGE_SIZE = 50
+MAX_UPLOAD = 20 * 1024 * 1024
+FIELDS = {"type": FIELD, "name": ALL}
+
+
+def layout(q: str = "", category: str = "", chain: str = "", **_) -> html.Div:
+    """The search of the URL, its labels, and (for investigators) the add/edit and import cards."""
+    query = {"q": q, "category": category if category in CATEGORIES else "", "chain": chain}
+    editor = may(getattr(flask_login.current_user, "role", None), "investigator")
+    search = dbc.Row(
+        [
+            dbc.Col(
+                dbc.Input(id=ids.LABELS_SEARCH, value=q, placeholder="address, entity, actor or source", size="sm")
+            ),
+            dbc.Col(
+                dbc.Select(
+                    id=ids.LABELS_CATEGORY,
+                    options=[{"label": "every category", "value": ""}] + [{"label": c, "value": c} for c in CATEGORIES],
+                    value=query["category"],
+                    size="sm",
+                ),
+                md=3,
+            ),
+            dbc.Col(dbc.Input(id=ids.LABELS_CHAIN, value=chain, placeholder="chain", size="sm"), md=2),
+            dbc.Col(dbc.Button("Search", id=ids.LABELS_APPLY, size="sm"), md="auto"),
+        ],
+        className="g-2 mb-2",
+    )
+    cards = [
+        dbc.Card(
+            [
+                dbc.CardHeader("Labels"),
+                dbc.CardBody(
+                    [search, html.Div(id=ids.LABELS_COUNT, className="small mb-2"), html.Div(id=ids.LABELS_TABLE)]
+                ),
+            ],
+            className="shadow-sm mb-3",
+        )
+    ]
+    if editor:
+        cards.insert(0, _editor_cards())
+    return html.Div(
+        [
+            dcc.Location(id=ids.LABELS_NAV, refresh="callback-nav"),
+            dcc.Store(id=ids.LABELS_QUERY, data=query),
+            dcc.Store(id=ids.LABELS_VERSION, data=0),
+            dcc.Store(id=ids.LABELS_EDIT_ID, data=None),
+            html.H4("Labels", className="mb-3"),
+            html.Div(id=ids.LABELS_ALERT),
+            *cards,
+        ],
+        className="labels-page",
+    )
+
+
+def _editor_cards() -> dbc.Row:
+    add = dbc.Card(
+        [
+            dbc.CardHeader(html.Span("Add a label", id=ids.LABELS_FORM_TITLE)),
+            dbc.CardBody(
+                [
+                    html.Div(label_form(), id=ids.LABELS_FORM),
+                    dbc.Button("Save", id=ids.LABELS_SAVE, size="sm", className="mt-2 me-2"),
+                    dbc.Button("New", id=ids.LABELS_NEW, size="sm", color="secondary", outline=True, className="mt-2"),
+                ]
+            ),
+        ],
+        className="shadow-sm mb-3 h-100",
+    )
+    upload = dbc.Card(
+        [
+            dbc.CardHeader("Import a label file"),
+            dbc.CardBody(
+                [
+                    dcc.Upload(
+                        "Drop a TagPack (.yaml), CSV or JSON file here, or choose one",
+                        id=ids.LABELS_UPLOAD,
+                        max_size=MAX_UPLOAD,
+                        className="border border-2 rounded p-3 text-center small text-muted",
+                    ),
+                    html.Div(
+                        "CSV and JSON: chain, address, name, category, source, detail, confidence, actor ... "
+                        "(see the README); the format follows the file's extension.",
+                        className="small text-muted mt-2",
+                    ),
+                ]
+            ),
+        ],
+        className="shadow-sm mb-3 h-100",
+    )
+    return dbc.Row([dbc.Col(add, lg=8), dbc.Col(upload, lg=4)], className="mb-3")
+
+
+def _actor() -> str:
+    return getattr(flask_login.current_user, "name", "") or "unknown"
+
+
+@callback(
+    Output(ids.LABELS_NAV, "href"),
+    Input(ids.LABELS_APPLY, "n_clicks"),
+    Input(ids.LABELS_SEARCH, "n_submit"),
+    State(ids.LABELS_SEARCH, "value"),
+    State(ids.LABELS_CATEGORY, "value"),
+    State(ids.LABELS_CHAIN, "value"),
+    prevent_initial_call=True,
+)
+@requires("viewer")
+def callback_labels_search(_clicks, _submits, text, category, chain):
+    """Move to the URL of the search."""
+    query = {
+        k: v.strip() for k, v in (("q", text or ""), ("category", category or ""), ("chain", chain or "")) if v.strip()
+    }
+    return "/labels" + (f"?{urlencode(query)}" if query else "")
+
+
+@callback(
+    Output(ids.LABELS_TABLE, "children"),
+    Output(ids.LABELS_COUNT, "children"),
+    Input(ids.LABELS_QUERY, "data"),
+    Input(ids.LABELS_VERSION, "data"),
+)
+@requires("viewer")
+def callback_labels_table(query, _version):
+    """The labels matching the URL's search, newest first (the first page)."""
+    query = query or {}
+    page = LabelStore(services().store).search(
+        query.get("q", ""), category=query.get("category") or None, chain=query.get("chain") or None, limit=PAGE_SIZE
+    )
+    editable = may(getattr(flask_login.current_user, "role", None), "investigator")
+    count = (
+        f"{page.total:,} stored label(s) match; the newest {min(page.total, PAGE_SIZE)} are shown. Until "
+        f"'sanctions update' stores a newer issue, screening also uses the shipped OFAC SDN list of "
+        f"{snapshot_version()} (check any address with 'python -m tracing sanctions check')."
+    )
+    return labels_table(page.labels, editable=editable), count
+
+
+@callback(
+    Output(ids.LABELS_FORM, "children"),
+    Output(ids.LABELS_EDIT_ID, "data"),
+    Output(ids.LABELS_FORM_TITLE, "children"),
+    Input({"type": EDIT, "id": ALL}, "n_clicks"),
+    Input(ids.LABELS_NEW, "n_clicks"),
+    prevent_initial_call=True,
+)
+@requires("investigator")
+def callback_labels_edit(clicks, _new):
+    """Fill the form with the label to edit (or empty it for a new one)."""
+    if ctx.triggered_id == ids.LABELS_NEW:
+        return label_form(), None, "Add a label"
+    if not any(clicks or []):
+        raise PreventUpdate  # the table was drawn again: no click
+    label = LabelStore(services().store).get(ctx.triggered_id["id"])
+    return label_form(label.record()), label.id, f"Edit label {label.id} ({label.source})"
+
+
+@callback(
+    Output(ids.LABELS_ALERT, "children"),
+    Output(ids.LABELS_VERSION, "data"),
+    Input(ids.LABELS_SAVE, "n_clicks"),
+    State(FIELDS, "value"),
+    State(ids.LABELS_EDIT_ID, "data"),
+    State(ids.LABELS_VERSION, "data"),
+    prevent_initial_call=True,
+)
+@requires("investigator")
+def callback_labels_save(_clicks, values, label_id, version):
+    """Add the form's label, or save the edited one; audit-logged under the user's name."""
+    form = dict(zip(FORM_FIELDS, values))
+    store = LabelStore(services().store)
+    try:
+        confidence = int(form.get("confidence") or 80)
+        if label_id is not None:
+            changes = {k: form[k] or "" for k in ("name", "category", "actor", "detail")}
+            saved = store.update(label_id, _actor(), confidence=confidence, **changes)
+        else:
+            chain, address = normalize_address(form.get("address") or "", form.get("chain") or None)
+            label = Label(chain, address, form.get("name") or "", form.get("category") or "", "manual",
+                          form.get("detail") or "", confidence, form.get("actor") or "")  # fmt: skip
+            saved = store.add(label, _actor())
+    except (TracingError, ValueError) as err:
+        return error_alert(err), no_update
+    services().forget()
+    return dbc.Alert(f"Saved: {saved.address} is {saved.category} '{saved.name}'.", color="success"), (version or 0) + 1
+
+
+@callback(
+    Output(ids.LABELS_ALERT, "children", allow_duplicate=True),
+    Output(ids.LABELS_VERSION, "data", allow_duplicate=True),
+    Input({"type": REMOVE, "id": ALL}, "n_clicks"),
+    State(ids.LABELS_VERSION, "data"),
+    prevent_initial_call=True,
+)
+@requires("investigator")
+def callback_labels_remove(clicks, version):
+    """Remove the clicked label (audit-logged with what it said)."""
+    if not any(clicks or []):
+        raise PreventUpdate
+    try:
+        removed = LabelStore(services().store).remove(ctx.triggered_id["id"], _actor())
+    except TracingError as err:
+        return error_alert(err), no_update
+    services().forget()
+    return dbc.Alert(f"Removed: {removed.address} was {removed.category} '{removed.name}'.", color="info"), (
+        version or 0
+    ) + 1
+
+
+@callback(
+    Output(ids.LABELS_ALERT, "children", allow_duplicate=True),
+    Output(ids.LABELS_VERSION, "data", allow_duplicate=True),
+    Input(ids.LABELS_UPLOAD, "contents"),
+    State(ids.LABELS_UPLOAD, "filename"),
+    State(ids.LABELS_VERSION, "data"),
+    prevent_initial_call=True,
+)
+@requires("investigator")
+def callback_labels_import(contents, filename, version):
+    """Import an uploaded TagPack, CSV or JSON file; list what was skipped and why."""
+    if not contents:
+        raise PreventUpdate
+    name = Path(filename or "labels").name
+    try:
+        data = base64.b64decode(contents.split(",", 1)[1], validate=True)
+    except (IndexError, binascii.Error):
+        return dbc.Alert(f"{name}: the upload arrived damaged; try again.", color="danger"), no_update
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(data)
+        try:
+            read = read_labels(path)
+            new = LabelStore(services().store).import_labels(read.labels, _actor(), name)
+        except (TracingError, ValueError) as err:
+            return error_alert(err), no_update
+    services().forget()
+    return read_summary(name, len(read.labels), new, read.skipped), (version or 0) + 1

@@ -1,0 +1,143 @@
+"""The labels page through Dash's callback endpoint: search, add, edit, remove, import; roles and the audit log."""
+
+import base64
+import json
+import secrets
+
+import pytest
+from dashboard_helpers import login
+
+from dashboard import ids
+from dashboard.components.labels import FIELD, FORM_FIELDS, REMOVE
+from tracing.audit import AuditLog
+from tracing.model import Chain
+
+ADDRESS = "TKHuVq1oKVruCGLvqVexFs6dawKv6fQgFs"
+UPDATE = "/_dash-update-component"
+
+
+@pytest.fixture
+def as_role(app, services):
+    def make(role: str):
+        client = app.server.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"203.0.113.{secrets.randbelow(250)}"
+        name, password = f"{role}-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
+        services.accounts.add_user(name, password, role)
+        assert login(client, name, password).status_code == 302
+        client.get("/labels")
+        return client, name
+
+    return make
+
+
+def _key(function: str) -> str:
+    """The output key Dash files the callback ``function`` under (duplicate outputs carry a hash)."""
+    import dash
+
+    from dashboard.pages import labels
+
+    app = dash.get_app()
+    assert hasattr(labels, function)
+    return next(k for k, v in app.callback_map.items() if getattr(v.get("callback"), "__name__", "") == function)
+
+
+def _post(client, outputs, inputs, state=(), triggered=None):
+    function = {
+        ids.LABELS_SAVE: "callback_labels_save",
+        ids.LABELS_QUERY: "callback_labels_table",
+        ids.LABELS_UPLOAD: "callback_labels_import",
+    }.get(inputs[0]["id"] if isinstance(inputs[0], dict) else None, "callback_labels_remove")
+    key = _key(function)
+    body = {
+        "output": key,
+        "outputs": [{"id": i, "property": p} for i, p in outputs],
+        "inputs": list(inputs),
+        "state": list(state),
+        "changedPropIds": [triggered or f"{inputs[0]['id']}.{inputs[0]['property']}"],
+    }
+    return client.post(UPDATE, data=json.dumps(body), content_type="application/json")
+
+
+def _form(values: dict) -> list:
+    return [[{"id": {"type": FIELD, "name": n}, "property": "value", "value": values.get(n, "")} for n in FORM_FIELDS]]
+
+
+def _save(client, values, label_id=None):
+    return _post(
+        client,
+        [(ids.LABELS_ALERT, "children"), (ids.LABELS_VERSION, "data")],
+        [{"id": ids.LABELS_SAVE, "property": "n_clicks", "value": 1}],
+        [
+            *_form(values),
+            {"id": ids.LABELS_EDIT_ID, "property": "data", "value": label_id},
+            {"id": ids.LABELS_VERSION, "property": "data", "value": 0},
+        ],
+    )
+
+
+def _table(client, q=""):
+    answer = _post(
+        client,
+        [(ids.LABELS_TABLE, "children"), (ids.LABELS_COUNT, "children")],
+        [
+            {"id": ids.LABELS_QUERY, "property": "data", "value": {"q": q}},
+            {"id": ids.LABELS_VERSION, "property": "data", "value": 1},
+        ],
+    )
+    assert answer.status_code == 200
+    return answer.get_data(as_text=True)
+
+
+def test_an_investigator_adds_edits_and_removes_a_label_and_each_is_audited(as_role, services):
+    client, name = as_role("investigator")
+    answer = _save(client, {"address": ADDRESS, "name": "Tether Treasury", "category": "service", "confidence": "90"})
+    assert answer.status_code == 200 and "Saved" in answer.get_data(as_text=True)
+    (label,) = services.store.label_index(builtin=False).of(Chain.TRON, ADDRESS)
+    assert (label.added_by, label.confidence, label.source) == (name, 90, "manual")
+    assert "Tether Treasury" in _table(client, "treasury")
+    assert "Saved" in _save(client, {"name": "Tether", "category": "exchange", "confidence": "70"}, label.id).get_data(
+        as_text=True
+    )
+    assert services.store.label_index(builtin=False).of(Chain.TRON, ADDRESS)[0].category == "exchange"
+    removed = _post(
+        client,
+        [(ids.LABELS_ALERT, "children"), (ids.LABELS_VERSION, "data")],
+        [[{"id": {"type": REMOVE, "id": label.id}, "property": "n_clicks", "value": 1}]],
+        [{"id": ids.LABELS_VERSION, "property": "data", "value": 2}],
+        triggered=json.dumps({"id": label.id, "type": REMOVE}, separators=(",", ":")) + ".n_clicks",
+    )
+    assert "Removed" in removed.get_data(as_text=True)
+    assert not services.store.label_index(builtin=False).of(Chain.TRON, ADDRESS)
+    actions = [(e.action, e.actor) for e in AuditLog(services.store).entries(object_type="label", object_id=label.id)]
+    assert actions == [("label.remove", name), ("label.edit", name), ("label.add", name)]
+
+
+def test_a_bad_address_is_an_alert_and_nothing_is_stored(as_role, services):
+    client, _ = as_role("investigator")
+    text = _save(client, {"address": ADDRESS[:-1] + "x", "name": "X", "category": "exchange"}).get_data(as_text=True)
+    assert "not a valid" in text and "Saved" not in text
+
+
+def test_an_upload_imports_a_file_and_lists_what_it_skipped(as_role, services):
+    client, name = as_role("investigator")
+    csv_text = f"address,name,category\n{ADDRESS},Upload Co,exchange\n{ADDRESS},Bad,casino\n"
+    contents = "data:text/csv;base64," + base64.b64encode(csv_text.encode()).decode()
+    answer = _post(
+        client,
+        [(ids.LABELS_ALERT, "children"), (ids.LABELS_VERSION, "data")],
+        [{"id": ids.LABELS_UPLOAD, "property": "contents", "value": contents}],
+        [
+            {"id": ids.LABELS_UPLOAD, "property": "filename", "value": "mine.csv"},
+            {"id": ids.LABELS_VERSION, "property": "data", "value": 0},
+        ],
+    )
+    text = answer.get_data(as_text=True)
+    assert "1 labels read, 1 new, 1 entries skipped" in text and "line 3: category" in text
+    assert AuditLog(services.store).entries(action="label.import", actor=name)[0].object_id == "mine.csv"
+
+
+def test_a_viewer_reads_but_cannot_change(as_role):
+    client, _ = as_role("viewer")
+    assert client.get("/labels").status_code == 200
+    assert "SANCTIONED" in _table(client) or "label(s) match" in _table(client)
+    assert _save(client, {"address": ADDRESS, "name": "X", "category": "exchange"}).status_code == 403
