@@ -23,6 +23,7 @@ from tracing.cases import Cases
 from tracing.errors import TracingError
 from tracing.flow import TraceParameters
 from tracing.investigate import gather, trace_stored
+from tracing.investigate.profiles import scored_profile
 from tracing.model import Chain, normalize_address
 from tracing.model.transfer import format_units
 from tracing.params import Parameters
@@ -119,6 +120,7 @@ def _address_section(store: Store, chain: str | None, address: str, params: Para
         "risk": doc.get("risk"),
         "labels": _labels(hood.labels, hood.chain, hood.address),
         "counterparties": counterparties(report, hood.labels),
+        "profile": scored_profile(store, report),
         "sources": store.sources_of(hood.chain, hood.address),
         "transfers": {"count": len(rows), "sha256": digest, "rows": rows[:MAX_TRANSFER_ROWS]},
     }

@@ -12,6 +12,7 @@ from urllib.parse import quote
 from tracing import figures
 from tracing.cases import render_markdown
 from tracing.cli.render import _evidence_lines as evidence_lines
+from tracing.report.profile import profile_html
 
 __all__ = ["SECTIONS", "Context", "when"]
 
@@ -144,7 +145,7 @@ def addresses(ctx: Context) -> str:
 
 
 def _address(ctx: Context, a: dict) -> str:
-    out = [_tests(ctx, a)]
+    out = [_tests(ctx, a), profile_html(ctx.addr, a.get("profile"))]
     out.append(ctx.chart(a["address"]))
     labels = [
         [
