@@ -76,33 +76,35 @@ def synthetic(addresses: int, transfers: int, seed: int = SEED) -> TransferTable
 
 
 def timed(func):
-    """``(result, seconds)`` of one call."""
-    start = time.perf_counter()
+    """``(result, wall seconds, CPU seconds of this process)`` of one call: on a shared machine the two differ."""
+    wall, cpu = time.perf_counter(), time.process_time()
     result = func()
-    return result, time.perf_counter() - start
+    return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
 def run(addresses: int, transfers: int, ks: range) -> None:
     """Time and measure features, training and assignment for one size."""
-    table, build = timed(lambda: synthetic(addresses, transfers))
+    table, build, _ = timed(lambda: synthetic(addresses, transfers))
     reference = Reference.of(table)
-    found, seconds = timed(lambda: address_features(table, reference=reference))
+    found, seconds, cpu = timed(lambda: address_features(table, reference=reference))
     memory = peak_mib(lambda: address_features(table, reference=reference))
     print(
-        f"{addresses:>10,} {transfers:>12,}  features {seconds:7.2f} s ({transfers / seconds:,.0f} transfers/s), "
+        f"{addresses:>10,} {transfers:>12,}  features {seconds:7.2f} s wall, {cpu:.2f} s CPU "
+        f"({transfers / seconds:,.0f} transfers/s wall), "
         f"peak {memory:,.0f} MiB; {len(found):,} addresses described (table built in {build:.1f} s)"
     )
     keys = np.char.add("tron:", found.addresses.astype(str))
-    model, seconds = timed(lambda: fit_model(found.values, keys, reference=reference, ks=ks))
+    model, seconds, cpu = timed(lambda: fit_model(found.values, keys, reference=reference, ks=ks))
     memory = peak_mib(lambda: fit_model(found.values, keys, reference=reference, ks=ks))
     print(
-        f"{'':>23}  training {seconds:7.2f} s, peak {memory:,.0f} MiB: {model.chosen.candidate.label()}, "
+        f"{'':>23}  training {seconds:7.2f} s wall, {cpu:.2f} s CPU, peak {memory:,.0f} MiB: "
+        f"{model.chosen.candidate.label()}, "
         f"silhouette {model.metrics['silhouette']}, stability {model.chosen.stability}, "
         f"{len(model.measured)} candidates on {model.training['selection_sample']:,} addresses"
     )
     rows = found.values[:200]
-    _, one = timed(lambda: [model.assign(r) for r in rows])
-    _, batch = timed(lambda: model.assign(found.values))
+    _, one, _ = timed(lambda: [model.assign(r) for r in rows])
+    _, batch, _ = timed(lambda: model.assign(found.values))
     print(
         f"{'':>23}  assign   {one / len(rows) * 1e3:7.3f} ms per address one at a time; "
         f"all {len(found):,} at once {batch:.3f} s"
@@ -127,12 +129,12 @@ def store_part(transfers: int) -> None:
     )
     with tempfile.TemporaryDirectory() as folder:
         store = Store(f"sqlite:///{folder}/bench.db")
-        _, write = timed(lambda: store.add_transfers(table, "bench"))
-        (rows, *_), read = timed(lambda: stored_features(store, chains=(Chain.TRON,)))
+        _, write, _ = timed(lambda: store.add_transfers(table, "bench"))
+        (rows, *_), read, cpu = timed(lambda: stored_features(store, chains=(Chain.TRON,)))
         store.close()
     print(
         f"store (SQLite): {transfers:,} transfers written in {write:.1f} s; read back and described "
-        f"({len(rows):,} addresses) in {read:.2f} s ({transfers / read:,.0f} transfers/s)"
+        f"({len(rows):,} addresses) in {read:.2f} s wall, {cpu:.2f} s CPU ({transfers / read:,.0f} transfers/s wall)"
     )
 
 

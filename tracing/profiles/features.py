@@ -111,9 +111,21 @@ def _group_medians(group: np.ndarray, values: np.ndarray, starts: np.ndarray, co
 
 
 def _distinct_per(owner: np.ndarray, other: np.ndarray, size: int, width: int) -> np.ndarray:
-    """How many distinct ``other`` values each owner has (owner < size, other < width)."""
-    pairs = np.unique(owner.astype(np.int64) * width + other)
-    return np.bincount(pairs // width, minlength=size)
+    """How many distinct ``other`` values each owner has (owner < size, other < width).
+
+    One sort of packed ``(owner, other)`` keys (integer sorts are SIMD-fast), then the changes are counted.
+    """
+    pairs = np.sort(owner.astype(np.int64) * width + other)
+    first = np.ones(len(pairs), dtype=bool)
+    first[1:] = pairs[1:] != pairs[:-1]
+    return np.bincount(pairs[first] // width, minlength=size)
+
+
+def _runs_per(owner: np.ndarray, key: np.ndarray, size: int) -> np.ndarray:
+    """Distinct ``key`` values per owner when each owner's keys are already non-decreasing (sides in time order)."""
+    first = np.ones(len(owner), dtype=bool)
+    first[1:] = (owner[1:] != owner[:-1]) | (key[1:] != key[:-1])
+    return np.bincount(owner[first], minlength=size)
 
 
 def _round_amounts(value: np.ndarray) -> np.ndarray:
@@ -161,11 +173,12 @@ def address_features(
     links = pass_through_links(table, tolerance=params.hiding_tolerance, window=params.time_difference)
     # Side 2r is row r's out side (its sender), 2r + 1 its in side (its receiver): sides run in time order.
     owner = np.column_stack([table.src, table.dst]).ravel()
-    keep = wanted[owner]
-    owner = owner[keep]
-    row = np.repeat(np.arange(len(table)), 2)[keep]
-    incoming = np.tile(np.array([False, True]), len(table))[keep]
-    other = np.column_stack([table.dst, table.src]).ravel()[keep]
+    row = np.repeat(np.arange(len(table)), 2)
+    incoming = np.tile(np.array([False, True]), len(table))
+    other = np.column_stack([table.dst, table.src]).ravel()
+    if addresses is not None:
+        keep = wanted[owner]
+        owner, row, incoming, other = owner[keep], row[keep], incoming[keep], other[keep]
     # Sides grouped by owner; the table is in time order, so a stable sort keeps each group in time order.
     order = np.argsort(owner, kind="stable")
     owner, row, incoming, other = owner[order], row[order], incoming[order], other[order]
@@ -181,8 +194,10 @@ def address_features(
     cp_in = _distinct_per(owner[incoming], other[incoming], size, size)
     cp_out = _distinct_per(owner[~incoming], other[~incoming], size, size)
     day = (stamp - min(reference.start, int(stamp.min()) if len(stamp) else 0)) // DAY
-    active_days = _distinct_per(owner, day, size, int(day.max()) + 1 if len(day) else 1)
-    assets = _distinct_per(owner, table.asset[row], size, max(len(table.assets), 1))
+    active_days = _runs_per(owner, day, size)
+    n_assets = max(len(table.assets), 1)
+    assets = np.bincount(owner.astype(np.int64) * n_assets + table.asset[row], minlength=size * n_assets) > 0
+    assets = assets.reshape(size, n_assets).sum(axis=1)
     # Gaps between consecutive transfers of the same owner.
     same = owner[1:] == owner[:-1]
     gap_owner, gap = owner[1:][same], np.diff(stamp)[same]
