@@ -7,10 +7,20 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.roles import requires
-from tracing.figures.graph_svg import elements_svg
+from dashboard.services import services
+from tracing.flow import TraceParameters
 from tracing.flow.cyto import CATEGORY_COLOURS, LAYER_X, STYLESHEET
+from tracing.report.flowgraph import flow_svg
 
-__all__ = ["GRAPH_LAYOUTS", "graph_layout", "graph_legend", "graph_tools", "register_graph_tools", "search_stylesheet"]
+__all__ = [
+    "GRAPH_LAYOUTS",
+    "graph_layout",
+    "graph_legend",
+    "graph_tools",
+    "register_graph_tools",
+    "search_stylesheet",
+    "trace_svg",
+]
 
 READABLE = {"name": "preset", "fit": False, "zoom": 1, "pan": {"x": 60, "y": 300}}
 GRAPH_LAYOUTS = {
@@ -108,8 +118,14 @@ def search_stylesheet(text: str | None) -> tuple[list[dict], str]:
     return [*STYLESHEET, {"selector": selector, "style": _FOUND}], query
 
 
+def trace_svg(request: dict) -> dict:
+    """The trace of ``request`` as an SVG download: the reports' flow picture (:func:`~tracing.report.flowgraph.flow_svg`)."""
+    found = services().trace(request["chain"], request["address"], TraceParameters(**request["params"]))
+    return dcc.send_string(flow_svg(found.to_dict()), f"trace-{request['address']}.svg", type="image/svg+xml")
+
+
 def register_graph_tools() -> None:
-    """The callbacks of the tools: layout, search, PNG (drawn by the browser) and SVG (drawn here)."""
+    """The callbacks of the tools: layout, search, PNG (drawn by the browser) and SVG (the reports' flow picture)."""
 
     @callback(
         Output(ids.TRACE_GRAPH, "layout"),
@@ -155,12 +171,9 @@ def register_graph_tools() -> None:
     @callback(
         Output(ids.TRACE_SVG_DOWNLOAD, "data"),
         Input(ids.TRACE_SVG, "n_clicks"),
-        State(ids.TRACE_GRAPH, "elements"),
         State(ids.TRACE_REQUEST, "data"),
         prevent_initial_call=True,
     )
     @requires("viewer")
-    def callback_trace_svg(_clicks, elements, request):
-        if not elements:
-            return no_update
-        return dcc.send_string(elements_svg(elements), f"trace-{request['address']}.svg", type="image/svg+xml")
+    def callback_trace_svg(_clicks, request):
+        return trace_svg(request) if request and request["params"] else no_update

@@ -155,7 +155,6 @@ def test_the_graph_is_readable_at_its_default_zoom_with_legend_ring_search_and_p
 
     with app.server.test_request_context("/"):
         layout = page.layout("tron", VICTIM, tx=theft, model="poison")
-        elements, *_ = page.callback_trace_results(request_for(page, theft, model="poison"))
     graph = find_component(layout, "trace-graph")
     zoom = graph.layout["zoom"]
     fonts = [s["style"]["font-size"] for s in STYLESHEET if "font-size" in s["style"]]
@@ -166,9 +165,10 @@ def test_the_graph_is_readable_at_its_default_zoom_with_legend_ring_search_and_p
     assert {"compact", "fit"} <= set(graph_tools.GRAPH_LAYOUTS)
     stylesheet, query = graph_tools.search_stylesheet('Garantex"]; x')
     assert query == "Garantex x" and stylesheet[-1]["selector"].startswith('node[id @*= "Garantex x"]')
-    thief = WORLD.cast["thief"]
-    svg = graph_tools.elements_svg(elements)
-    assert svg.startswith("<svg") and f"<title>{thief}</title>" in svg and "250,000.00 USDT" in svg
+    with app.server.test_request_context("/"):
+        answer = graph_tools.trace_svg(request_for(page, theft, model="poison"))
+    assert answer["filename"].endswith(".svg") and answer["content"].lstrip().startswith("<svg")
+    assert "250,000.00 USDT" in answer["content"]
 
 
 def find_component(component, component_id):
