@@ -31,11 +31,21 @@ from tracing.store import Store
 from tracing.store.schema import fetches, labels
 from tracing.summaries import counterparties, flag_masks, report_zscores
 
-__all__ = ["FORMAT_VERSION", "MAX_TRANSFER_ROWS", "Evidence", "address_evidence", "canonical_hash", "case_evidence"]
+__all__ = [
+    "FORMAT_VERSION",
+    "MAX_CHART_POINTS",
+    "MAX_TRANSFER_ROWS",
+    "Evidence",
+    "address_evidence",
+    "canonical_hash",
+    "case_evidence",
+]
 
 FORMAT_VERSION = 1
 MAX_TRANSFER_ROWS = 5_000
 """Transfers listed per address in the evidence; all of them are hashed whatever their number."""
+MAX_CHART_POINTS = 2_000
+"""Above this many transfers a report's timeline is the time x amount grid of counts (a PDF stays light)."""
 
 
 def canonical_hash(doc: dict) -> str:
@@ -92,7 +102,7 @@ def _charts(report, params: Parameters) -> list[go.Figure]:
         rows = figures.asset_rows(report.table, symbol)
         if not len(rows):
             continue
-        out.append(figures.timeline(report.table, report.address, masks, asset=symbol))
+        out.append(figures.timeline(report.table, report.address, masks, asset=symbol, max_points=MAX_CHART_POINTS))
         out.append(
             figures.zscore_histogram(
                 z[rows],
