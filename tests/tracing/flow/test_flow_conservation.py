@@ -122,6 +122,20 @@ def test_an_unrelated_return_to_the_source_changes_nothing_else(rows, model, whe
     assert more == pytest.approx(base)
 
 
+def test_fifo_forgets_a_residue_below_min_amount():
+    # X holds 10 stolen; M forwards 0.995 of 1 and keeps 0.005, below min_amount 0.01; its next payment (to B)
+    # is then not followed, and the stolen 5 arriving later must still leave first, to P, not to Q.
+    rows = [("V", "X", 10.0), ("X", "M", 1.0), ("C", "M", 3.0), ("M", "A", 0.995), ("M", "B", 3.005)]
+    rows += [("X", "M", 5.0), ("M", "P", 5.0), ("M", "Q", 5.0)]
+    table = _table(rows)
+    reach = {
+        f: received(trace(table, "V", TraceParameters(model="fifo", tx=str(table.tx_hash[0]), min_amount=f)))
+        for f in (0.0, 0.01)
+    }
+    assert reach[0.0] == pytest.approx({"X": 10.0, "M": 6.0, "A": 0.995, "B": 0.005, "P": 5.0})
+    assert reach[0.01] == pytest.approx({"X": 10.0, "M": 6.0, "A": 0.995, "P": 5.0})  # Q got 3.005 before
+
+
 many_transfers = st.lists(
     st.tuples(
         st.sampled_from(NAMES),
