@@ -168,3 +168,11 @@ LABELS_FORM_TITLE = "labels-form-title"
 LABELS_SAVE = "labels-save"
 LABELS_NEW = "labels-new"
 LABELS_UPLOAD = "labels-upload"
+
+# trace page: fetching the transfers of a node (dashboard/components/trace_fetch.py)
+TRACE_FETCH_BUDGET = "trace-fetch-budget"
+TRACE_FETCH_OFFER = "trace-fetch-offer"
+TRACE_FETCH = "trace-fetch-button"
+TRACE_FETCH_TARGET = "trace-fetch-target"
+TRACE_FETCH_RESULT = "trace-fetch-result"
+TRACE_FETCH_STATUS = "trace-fetch-status"

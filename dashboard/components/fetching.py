@@ -119,7 +119,7 @@ def data_panel(chain: str, address: str) -> dbc.Card:
     )
 
 
-def run_fetch(target: dict, progress=None) -> dict:
+def run_fetch(target: dict, progress=None, max_calls: int | None = None) -> dict:
     """Fetch the target's history into the app's store; a plain summary for the page (runs in the job)."""
     settings = JOBS.settings or Settings.from_env()
     store = Store(JOBS.database_url)
@@ -131,13 +131,20 @@ def run_fetch(target: dict, progress=None) -> dict:
             target["address"],
             since=settings.fetch_since,
             max_transfers=settings.fetch_max_transfers,
+            max_calls=max_calls,
             progress=progress,
         )
     except TracingError as err:
         return {"ok": False, "error": type(err).__name__, "message": str(err)}
     finally:
         store.close()
-    return {"ok": True, "message": summary.describe(), "new": summary.new, "limit": summary.limit}
+    return {
+        "ok": True,
+        "message": summary.describe(),
+        "new": summary.new,
+        "limit": summary.limit,
+        "calls": summary.calls,
+    }
 
 
 def _progress_values(step: FetchProgress) -> tuple:

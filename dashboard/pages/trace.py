@@ -23,6 +23,7 @@ from dashboard.components.flow import (
 )
 from dashboard.components.fold import fold, register_fold
 from dashboard.components.graph_tools import graph_layout, graph_legend, graph_tools, register_graph_tools
+from dashboard.components.trace_fetch import trace_fetch_area
 from dashboard.errors import error_alert, stale_alert
 from dashboard.roles import requires
 from dashboard.services import services
@@ -157,7 +158,11 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
                             dbc.Row(
                                 [
                                     dbc.Col(
-                                        _card("Selected address", html.Div("Click a node.", id=ids.TRACE_NODE)), lg=6
+                                        _card(
+                                            "Selected address",
+                                            [html.Div("Click a node.", id=ids.TRACE_NODE), trace_fetch_area()],
+                                        ),
+                                        lg=6,
                                     ),
                                     dbc.Col(
                                         _card("Selected transfers", html.Div("Click an edge.", id=ids.TRACE_EDGE)), lg=6

@@ -73,6 +73,7 @@ def fetch_history(
     *,
     since: int | None = None,
     max_transfers: int = 100_000,
+    max_calls: int | None = None,
     progress: Callable[[FetchProgress], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> FetchSummary:
@@ -80,7 +81,8 @@ def fetch_history(
 
     After a whole earlier fetch only what is newer is asked for; ``since`` (Unix
     seconds) leaves older transfers out; at most ``max_transfers`` (the newest)
-    are kept, and the summary says so when the limit cut the history.
+    are kept, and the summary says so when the limit cut the history. ``max_calls``
+    bounds the requests (a trace page's budget); running out is reported the same way.
 
     Raises
     ------
@@ -125,6 +127,9 @@ def fetch_history(
                 f"the newest {max_transfers} transfers were kept (FETCH_MAX_TRANSFERS / --max); "
                 "older ones were not fetched"
             )
+            break
+        if max_calls is not None and source.calls - calls_before >= max_calls:
+            limit = f"the budget of {max_calls} requests ran out; older transfers were not fetched"
             break
     table = TransferTable.concat(tables).sorted() if tables else TransferTable.empty(chain)
     if len(table) > max_transfers:

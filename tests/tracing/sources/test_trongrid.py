@@ -171,3 +171,10 @@ def test_cancelling_stores_nothing(stub, store, source):
 
 def test_no_test_here_reaches_the_internet(settings):
     assert "trongrid.io" not in settings.trongrid_url and not os.environ.get("TRONGRID_URL", "").startswith("https")
+
+
+def test_a_request_budget_stops_the_walk_and_says_so(stub, store, source):
+    serve_trongrid(stub, ME, tokens(20), [])  # 5 pages of 4
+    summary = fetch_history(store, source, ME, max_calls=2)
+    assert summary.calls == 2 and summary.new == 8 and "budget of 2 requests ran out" in summary.limit
+    assert not fetch_record(store, "tron", ME, "trongrid").complete
