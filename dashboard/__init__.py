@@ -17,6 +17,7 @@ from dashboard.background import background_manager, configure
 from dashboard.components.shell import shell
 from dashboard.config import load_config, private_folder
 from dashboard.errors import init_error_answers
+from dashboard.headers import init_headers
 from dashboard.limits import init_limits
 from dashboard.notfound import init_not_found
 from dashboard.services import Services
@@ -97,5 +98,6 @@ def create_app(config: Mapping | None = None) -> dash.Dash:
     )
     app.layout = shell
     roles.init_roles(app)
+    init_headers(app)
     init_not_found(server)
     return app

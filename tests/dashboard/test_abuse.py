@@ -61,3 +61,14 @@ def test_login_redirects_stay_on_this_site_as_a_browser_reads_them(client, user,
 def test_a_newline_in_next_never_answers_500(client):
     answer = client.get("/login?next=/%0a/")
     assert answer.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/login", "/api/openapi.json", "/_dash-layout"])
+def test_every_answer_carries_the_security_headers(logged_in, path):
+    headers = logged_in.get(path).headers
+    assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    policy = headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    script_src = next(part for part in policy.split("; ") if part.startswith("script-src"))
+    assert "'unsafe-inline'" not in script_src and "'sha256-" in script_src
