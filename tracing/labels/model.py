@@ -118,13 +118,6 @@ class LabelIndex:
         """The sanctions entries of one address (empty when it is not listed)."""
         return [lb for lb in self.of(chain, address) if lb.category == "sanctioned"]
 
-    def primary(self, chain: Chain, address: str) -> Label | None:
-        """The label to show first: a sanctions entry, else the most confident one."""
-        labels = self.of(chain, address)
-        if not labels:
-            return None
-        return min(labels, key=lambda lb: (lb.category != "sanctioned", -lb.confidence, lb.name))
-
     def sources(self, chain: Chain, category: str) -> list[str]:
         """Names of the lists that label addresses of ``category`` on ``chain``."""
         return sorted(
