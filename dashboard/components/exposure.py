@@ -42,11 +42,12 @@ def exposure_card(chain: str, doc: dict | None) -> dbc.Card | None:
     if not doc:
         return None
     rows = _entity_rows(chain, doc)
+    figure = exposure_figure(doc)
     head = html.Thead(
         html.Tr([html.Th(h) for h in ("direction", "category", "entity", "amount", "share", "addresses")])
     )
     table = (
-        dbc.Table([head, html.Tbody(rows)], size="sm", hover=True, className="mb-0 small")
+        dbc.Table([head, html.Tbody(rows)], size="sm", hover=True, responsive=True, className="mb-0 small")
         if rows
         else html.P("No labelled address sent funds to it or received its funds within reach.", className="mb-0")
     )
@@ -64,7 +65,12 @@ def exposure_card(chain: str, doc: dict | None) -> dbc.Card | None:
             ),
             dbc.CardBody(
                 [
-                    dcc.Graph(figure=exposure_figure(doc), config={"displaylogo": False}, id="address-exposure-chart"),
+                    dcc.Graph(
+                        figure=figure,
+                        config={"displaylogo": False, "responsive": True},
+                        style={"height": f"{figure.layout.height}px"},
+                        id="address-exposure-chart",
+                    ),
                     table,
                 ]
             ),
