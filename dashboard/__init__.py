@@ -89,7 +89,8 @@ def create_app(config: Mapping | None = None) -> dash.Dash:
         pages_folder=str(Path(__file__).parent / "pages"),
         assets_folder=str(ROOT / "assets"),
         external_stylesheets=STYLESHEETS,
-        assets_ignore=r"bootstrap\.min\.css",  # linked first, before the app's own CSS
+        # bootstrap is linked first, before the app's own CSS; plotly's basic bundle loads when a chart draws
+        assets_ignore=r"bootstrap\.min\.css|vendor/.*",
         serve_locally=True,
         title="Tracing",
         suppress_callback_exceptions=True,

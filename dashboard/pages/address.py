@@ -263,7 +263,7 @@ CHART_OUTPUTS = ((ids.ADDRESS_TIMELINE, "figure"), (ids.ADDRESS_HISTOGRAM, "figu
     Output(ids.ADDRESS_ASSET, "options"),
     Output(ids.ADDRESS_ASSET, "value"),
     *(Output(i, p) for i, p in CHART_OUTPUTS),
-    *(Output(i, p) for i, p in TABLE_OUTPUTS),
+    *(Output(i, p) for i, p in TABLE_OUTPUTS if i != ids.ADDRESS_PAGES or p != "active_page"),
     Output(ids.ADDRESS_DATES, "min_date_allowed"),
     Output(ids.ADDRESS_DATES, "max_date_allowed"),
     Output(ids.ADDRESS_DATES, "initial_visible_month"),
@@ -278,7 +278,7 @@ def callback_address_results(request):
     One answer carries the scores, the charts and the first table page, so the
     browser draws them together instead of waiting for three requests in turn.
     """
-    hidden = (None, None, None, None, [], None, {}, {}, None, 1, 1, "", False, False, None, None, None)
+    hidden = (None, None, None, None, [], None, {}, {}, None, 1, "", False, False, None, None, None)
     if not request:
         return no_update, *hidden, {"display": "none"}, None
     try:
@@ -289,7 +289,7 @@ def callback_address_results(request):
     remember(report.table.chain.value, report.address)
     identity = identity_header(report.address, found.labels.of(report.table.chain, report.address))
     options, asset = asset_options(found)
-    table = transfer_page(found, 1, table_query(None, None, None, None, None, None))
+    body, pages, _page, count = transfer_page(found, 1, table_query(None, None, None, None, None, None))
     return (
         None,
         identity,
@@ -297,7 +297,9 @@ def callback_address_results(request):
         options,
         asset,
         *chart_panels(found, asset),
-        *table,
+        body,  # the active page stays 1: setting it would ask for the same page again
+        pages,
+        count,
         False,
         False,
         *date_bounds(report.table),

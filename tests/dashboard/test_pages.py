@@ -279,8 +279,8 @@ def test_one_answer_draws_scores_charts_first_table_page_and_bounds_the_date_pic
             page(app, "address").callback_address_charts(results[6], results[-1])
     timeline, histogram, table = results[7], results[8], results[9]
     assert "USDT" in timeline.layout.yaxis.title.text and histogram.data
-    assert "address-table" in str(table) and results[12].endswith("transfers")
-    first, last, month = results[15:18]
+    assert "address-table" in str(table) and results[11].endswith("transfers")
+    first, last, month = results[14:17]
     assert first.startswith("2025-") and last >= first and month == first[:8] + "01"
 
 
