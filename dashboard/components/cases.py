@@ -169,7 +169,7 @@ def audit_table(entries: Iterable[AuditEntry], table_id: str, *, show_object: bo
 
 
 def address_report_links(chain: str, address: str, params: Parameters) -> html.Span:
-    """Download links of the address's HTML and PDF reports, scored with the page's parameters."""
+    """Download links of the address's HTML and PDF reports (scored with the page's parameters), and its cases."""
     query = urlencode(params.changed())
     base = f"/report/address/{quote(chain)}/{quote(address, safe='')}"
     return html.Span(
@@ -178,6 +178,10 @@ def address_report_links(chain: str, address: str, params: Parameters) -> html.S
             html.A("HTML", href=f"{base}.html" + (f"?{query}" if query else ""), id=ids.ADDRESS_REPORT_HTML),
             " · ",
             html.A("PDF", href=f"{base}.pdf" + (f"?{query}" if query else ""), id=ids.ADDRESS_REPORT_PDF),
+            " · ",
+            dcc.Link("Open a case with it", href=f"/cases?{urlencode({'new': address})}", id=ids.ADDRESS_NEW_CASE),
+            " · ",
+            dcc.Link("Cases holding it", href=f"/cases?{urlencode({'address': address})}"),
         ],
         className="small d-inline-block mt-2 ms-3",
     )

@@ -16,8 +16,9 @@ from dashboard.components.cases import cases_table
 from dashboard.errors import error_alert
 from dashboard.roles import may, requires
 from dashboard.services import services
-from tracing.cases import STATUSES, Cases
+from tracing.cases import STATUSES, Case, Cases
 from tracing.errors import TracingError
+from tracing.model import normalize_address
 
 dash.register_page(__name__, required_role="viewer", path="/cases", title="Cases · Tracing", name="Cases")
 
@@ -54,7 +55,7 @@ def _filters(query: dict, owners: list[str]) -> dbc.Row:
     )
 
 
-def _new_case_form() -> dbc.Card:
+def _new_case_form(address: str) -> dbc.Card:
     return dbc.Card(
         dbc.CardBody(
             [
@@ -62,6 +63,12 @@ def _new_case_form() -> dbc.Card:
                 dbc.Input(id=ids.CASES_NEW_TITLE, placeholder="title", maxLength=200, className="mb-2"),
                 dbc.Textarea(id=ids.CASES_NEW_DESCRIPTION, placeholder="description (Markdown)", className="mb-2"),
                 dbc.Input(id=ids.CASES_NEW_TAGS, placeholder="tags, comma-separated", className="mb-2"),
+                dbc.Input(
+                    id=ids.CASES_NEW_ADDRESS,
+                    value=address,
+                    placeholder="first address (optional)",
+                    className="mb-2 font-monospace small",
+                ),
                 dbc.Button("Create case", id=ids.CASES_CREATE, color="success"),
             ]
         ),
@@ -70,8 +77,9 @@ def _new_case_form() -> dbc.Card:
 
 
 def layout(**query) -> html.Div:
-    """The filters and the cases they select."""
+    """The filters and the cases they select; ``?new=ADDRESS`` fills the new case's first address."""
     cases = Cases(services().store)
+    first_address = str(query.get("new", ""))[:200]
     query = {k: v for k, v in query.items() if k in FILTERS and v}
     try:
         found, problem = cases.search(**query), None
@@ -87,7 +95,7 @@ def layout(**query) -> html.Div:
             dbc.Row(
                 [
                     dbc.Col(cases_table(found), md=9 if can_create else 12),
-                    dbc.Col(_new_case_form(), md=3) if can_create else None,
+                    dbc.Col(_new_case_form(first_address), md=3) if can_create else None,
                 ]
             ),
         ]
@@ -114,13 +122,25 @@ def callback_cases_search(_clicks, *values):
     State(ids.CASES_NEW_TITLE, "value"),
     State(ids.CASES_NEW_DESCRIPTION, "value"),
     State(ids.CASES_NEW_TAGS, "value"),
+    State(ids.CASES_NEW_ADDRESS, "value"),
     prevent_initial_call=True,
 )
 @requires("investigator")
-def callback_cases_create(_clicks, title, description, tags):
-    """Open a case owned by the user and go to it."""
+def callback_cases_create(_clicks, title, description, tags, address):
+    """Open a case owned by the user (with its first address, if given) and go to it."""
     try:
-        case = Cases(services().store).create(flask_login.current_user.name, title or "", description or "", tags or "")
+        case = create_case(flask_login.current_user.name, title, description, tags, address)
     except TracingError as err:
         return no_update, error_alert(err)
     return f"/case/{case.id}", None
+
+
+def create_case(user: str, title, description, tags, address) -> Case:
+    """A new case, and its first address when one is given; nothing is kept when the address is wrong."""
+    cases = Cases(services().store)
+    if address and address.strip():
+        normalize_address(address)  # refused before the case exists
+    case = cases.create(user, title or "", description or "", tags or "")
+    if address and address.strip():
+        cases.add_item(user, case.id, "address", address)
+    return case

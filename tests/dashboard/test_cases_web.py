@@ -14,6 +14,7 @@ from dashboard.auth import WebUser
 from dashboard.reports import share_links
 from tracing.audit import AuditLog
 from tracing.cases import Cases
+from tracing.errors import InvalidAddress
 from tracing.report import verify
 
 DAY = 86_400
@@ -180,3 +181,14 @@ def test_cases_page_lists_what_the_url_selects(app, services, case):
     assert closed.title in by_status and case.title not in by_status
     assert case.title in by_address and closed.title not in by_address
     assert "since" in str(find(wrong, "cases-alert")) and find(wrong, "cases-create") is None  # viewers only search
+
+
+def test_a_case_opened_from_an_address_holds_it_and_a_bad_address_opens_nothing(app, services):
+    page = importlib.import_module("dashboard.pages.cases")
+    before = len(Cases(services.store).search(limit=1000))
+    with app.server.test_request_context("/"), pytest.raises(InvalidAddress):
+        page.create_case("alice", "From a typo", "", "", THIEF[:-1] + "x")
+    assert len(Cases(services.store).search(limit=1000)) == before
+    with app.server.test_request_context("/"):
+        case = page.create_case("alice", "From the thief", "", "", THIEF)
+    assert [(i.kind, i.address) for i in Cases(services.store).items(case.id)] == [("address", THIEF)]

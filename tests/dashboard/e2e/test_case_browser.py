@@ -1,6 +1,6 @@
 """End to end in Chromium: a case from the demo thief, a trace and a note, both reports, a share link.
 
-The investigator creates the case, adds the thief and the theft's trace and a note holding
+The investigator opens a case from the thief's address page, adds the thief and the theft's trace and a note holding
 a script, downloads the HTML and PDF reports (both verify; the PDF's pages are rendered
 to PNG under test-results/), shares a read-only link that a logged-out browser opens,
 then revokes it and the link answers 410.
@@ -32,7 +32,10 @@ def test_case_reports_and_share_link(browser, base_url, user, screenshot, tmp_pa
     log_in(page, base_url, *user)
     page.wait_for_selector("#home-demo-table", timeout=TIMEOUT)
 
-    page.goto(base_url + "/cases")
+    page.goto(base_url + f"/address/tron/{THIEF}")  # a case from the thief's page: the address comes along
+    page.click("#address-new-case", timeout=TIMEOUT)
+    page.wait_for_url(re.compile(r"/cases\?new="), timeout=TIMEOUT)
+    expect(page.locator("#cases-new-address")).to_have_value(THIEF, timeout=TIMEOUT)
     page.fill("#cases-new-title", f"Demo theft {ATTACK}")
     page.fill("#cases-new-description", "The victim lost **250,000 USDT**.")
     page.fill("#cases-new-tags", "theft, usdt")
@@ -41,9 +44,7 @@ def test_case_reports_and_share_link(browser, base_url, user, screenshot, tmp_pa
     case_id = int(page.url.rsplit("/", 1)[1])
     expect(page.locator("h1")).to_contain_text(f"Demo theft {ATTACK}", timeout=TIMEOUT)
 
-    page.fill("#case-item-address", THIEF)
-    page.click("#case-item-add")
-    expect(page.locator("#case-done")).to_contain_text("Added address", timeout=TIMEOUT)
+    expect(page.locator("#case-items")).to_contain_text(THIEF, timeout=TIMEOUT)
     page.select_option("#case-item-kind", "trace")
     page.fill("#case-item-address", WORLD.cast["victim"])
     page.fill("#case-item-ref", WORLD.theft_tx)
