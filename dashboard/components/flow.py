@@ -6,7 +6,7 @@ from dash import dcc, html
 from dashboard.components.links import address_link
 from tracing.figures import amount, when
 from tracing.flow import DIRECTIONS, MODELS, Trace
-from tracing.flow.result import DESTINATION_GROUPS
+from tracing.flow.result import group_title
 
 __all__ = ["FILTER_LABELS", "edge_transfers", "exits_table", "node_details", "trace_filters", "trace_summary"]
 
@@ -76,8 +76,8 @@ def trace_summary(trace: Trace) -> html.Div:
     exits = summary["exits"]
     groups = [
         html.Li(
-            f"{DESTINATION_GROUPS[g]}: {summary[g]['count']} address(es), {amount(trace.asset, summary[g]['amount'])}"
-            + _share(summary[g], trace),
+            f"{group_title(g, p.direction)}: {summary[g]['count']} address(es), "
+            f"{amount(trace.asset, summary[g]['amount'])}" + _share(summary[g], trace),
             className="text-danger fw-semibold" if g == "sanctioned" else None,
             id=f"trace-summary-{g}",
         )
@@ -88,7 +88,12 @@ def trace_summary(trace: Trace) -> html.Div:
             html.P(
                 f"{p.direction.capitalize()} trace of {symbol}, {p.model} model, {p.hops} hops: {len(trace)} "
                 f"addresses, {len(trace.edges)} transfers; {amount(trace.asset, exits['amount'])} reached "
-                f"{exits['count']} exit(s){_share(exits, trace)}.",
+                f"{exits['count']} exit(s){_share(exits, trace)}."
+                + (
+                    " Poison counts every tainted transfer in full: amounts are upper bounds."
+                    if p.model == "poison"
+                    else ""
+                ),
                 className="mb-1",
             ),
             html.Ul(groups, className="small mb-2") if groups else None,
@@ -109,7 +114,7 @@ def exits_table(trace: Trace, address_href) -> dbc.Table | html.P:
         rows.append(
             html.Tr(
                 html.Th(
-                    f"{DESTINATION_GROUPS[group]} · {len(items)} · {total}",
+                    f"{group_title(group, trace.params.direction)} · {len(items)} · {total}",
                     colSpan=6,
                     className="table-danger" if group == "sanctioned" else "table-light",
                 ),

@@ -15,7 +15,7 @@ from tracing.figures import amount, when
 from tracing.flow import DIRECTIONS, FORMATS, MODELS, Trace, TraceParameters, export_trace, flow_paths
 from tracing.flow.export import check_export_path
 from tracing.flow.paths import check_distinct
-from tracing.flow.result import DESTINATION_GROUPS
+from tracing.flow.result import group_title
 from tracing.investigate import gather_flow, trace_stored
 from tracing.model import normalize_address
 from tracing.sources import demo
@@ -25,6 +25,7 @@ __all__ = ["add_parser", "render_paths", "render_trace"]
 
 TRACE_OPTIONS = ("direction", "hops", "model", "min_amount", "since", "until", "asset", "tx", "amount")
 SHOWN_ADDRESSES = 15
+POISON_NOTE = "  (poison counts every tainted transfer in full: amounts are upper bounds, not shares of the seed)"
 
 
 def add_parser(sub) -> None:
@@ -130,8 +131,10 @@ def render_trace(result: Trace) -> str:
         return f"{line['count']}, {amount(result.asset, line['amount'])}{share}"
 
     lines.append(f"Exits reached: {total(summary['exits'])}")
+    if p.model == "poison":
+        lines.append(POISON_NOTE)
     for group, items in result.destinations.items():
-        lines += ["", f"{DESTINATION_GROUPS[group]}: {total(summary[group])}"]
+        lines += ["", f"{group_title(group, p.direction)}: {total(summary[group])}"]
         lines += [
             f"  {amount(result.asset, e.amount):>20}  {e.label} ({e.category})  {e.address}  hop {e.hop}  "
             f"first {when(e.first)}  tx {', '.join(e.transactions[:3])}{' ...' if len(e.transactions) > 3 else ''}"

@@ -13,7 +13,7 @@ from tracing.labels import EXIT_CATEGORIES
 from tracing.model import Asset, Chain, TransferTable
 from tracing.model.transfer import format_units
 
-__all__ = ["DESTINATION_GROUPS", "Exit", "Trace", "destination_group"]
+__all__ = ["DESTINATION_GROUPS", "Exit", "Trace", "destination_group", "group_title"]
 
 DESTINATION_GROUPS = {
     "exchange": "Exchanges (freeze requests)",
@@ -23,6 +23,17 @@ DESTINATION_GROUPS = {
     "high_risk": "Scams and hacks",
 }
 """Kinds of labelled addresses a trace reports, in the order an investigator acts on them, with their titles."""
+
+
+def group_title(group: str, direction: str = "forward") -> str:
+    """The title of a destination group; backward, exchanges are where the funds came from.
+
+    >>> group_title("exchange"), group_title("exchange", "backward")
+    ('Exchanges (freeze requests)', 'Exchanges the funds came from (account holder requests)')
+    """
+    if group == "exchange" and direction == "backward":
+        return "Exchanges the funds came from (account holder requests)"
+    return DESTINATION_GROUPS[group]
 
 
 def destination_group(categories: set[str]) -> str:
@@ -158,7 +169,8 @@ class Trace:
 
     def summary(self) -> dict:
         """How much reached exits and each group of labelled addresses: ``{name: {"count", "amount", "share"}}``,
-        the share of the seed (None without a seed)."""
+        the share of the seed (None without a seed). Under poison the shares are upper bounds and may pass 1:
+        every tainted transfer counts in full."""
         dec = self.asset.decimals
 
         def line(items: list[Exit]) -> dict:

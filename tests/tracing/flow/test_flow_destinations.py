@@ -65,3 +65,15 @@ def test_the_cli_lists_sanctioned_destinations_in_text_and_json(capsys, demo_url
     doc = json.loads(out)
     assert [e["address"] for e in doc["destinations"]["sanctioned"]] == [demo.GARANTEX]
     assert doc["summary"]["sanctioned"]["amount"] == pytest.approx(8_000)
+
+
+def test_backward_the_exchanges_are_where_the_funds_came_from_and_poison_says_it_is_a_bound(capsys, demo_url, world):
+    deposit = world.cast["deposit_1"]
+    args = ("--direction", "backward", "--amount", "45997", "--until", "2025-07-29T12:00")
+    status, out = run(capsys, demo_url, "trace", deposit, *args, "--model", "poison")
+    assert status == 0
+    assert "Exchanges the funds came from (account holder requests): 1" in out
+    assert "Sanctioned: 1, 5,000.00 USDT" in out and demo.RUSICH in out  # Task Force Rusich paid the thief
+    assert "amounts are upper bounds" in out
+    status, out = run(capsys, demo_url, "trace", deposit, *args)
+    assert "upper bounds" not in out and "(96.0% of the seed)" in out
