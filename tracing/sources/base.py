@@ -14,7 +14,7 @@ from typing import Protocol, runtime_checkable
 from tracing.errors import InvalidAddress, SourceUnavailable
 from tracing.model import Asset, Chain, TransferTable, normalize_address
 
-__all__ = ["Garbage", "Known", "Page", "PageColumns", "TransferSource", "transfer_index"]
+__all__ = ["Connector", "Garbage", "Known", "Page", "PageColumns", "TransferSource", "transfer_index"]
 
 
 def transfer_index(*parts) -> int:
@@ -74,6 +74,17 @@ class TransferSource(Protocol):
     def calls(self) -> int:
         """Requests sent so far (retries included)."""
         ...
+
+
+class Connector:
+    """What the connectors share: their :class:`~tracing.sources.http.HttpClient` in ``http`` counts the requests."""
+
+    http = None
+
+    @property
+    def calls(self) -> int:
+        """Requests sent so far (retries included)."""
+        return self.http.calls
 
 
 @dataclass

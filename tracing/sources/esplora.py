@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from tracing.model import Chain
 from tracing.model.transfer import NATIVE
 from tracing.settings import Settings
-from tracing.sources.base import Garbage, Known, Page, PageColumns
+from tracing.sources.base import Connector, Garbage, Known, Page, PageColumns
 from tracing.sources.http import HttpClient
 
 __all__ = ["MAX_PAIRS", "Esplora", "split_transaction"]
@@ -63,7 +63,7 @@ def split_transaction(inputs: list[tuple[str, int]], outputs: list[tuple[str, in
     return sorted(found)
 
 
-class Esplora:
+class Esplora(Connector):
     """The Esplora connector (a :class:`~tracing.sources.base.TransferSource`)."""
 
     name, title, chain = "esplora", "Esplora", Chain.BITCOIN
@@ -71,10 +71,6 @@ class Esplora:
     def __init__(self, settings: Settings, **http):
         self.base = settings.esplora_url
         self.http = HttpClient(self.title, settings, **http)
-
-    @property
-    def calls(self) -> int:
-        return self.http.calls
 
     def pages(self, address: str, *, since: int | None = None, known: Known | None = None) -> Iterator[Page]:
         """Pages of 25 confirmed transactions, newest first, until ``known``'s block or ``since``."""

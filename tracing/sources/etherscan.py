@@ -17,7 +17,7 @@ from tracing.errors import RateLimited, SourceNotConfigured, SourceUnavailable
 from tracing.model import Chain
 from tracing.model.transfer import NATIVE
 from tracing.settings import Settings
-from tracing.sources.base import Garbage, Known, Page, PageColumns, transfer_index
+from tracing.sources.base import Connector, Garbage, Known, Page, PageColumns, transfer_index
 from tracing.sources.http import HttpClient
 
 __all__ = ["Etherscan"]
@@ -27,7 +27,7 @@ ACTIONS = ("txlist", "txlistinternal", "tokentx")
 _EMPTY = "No transactions found"
 
 
-class Etherscan:
+class Etherscan(Connector):
     """The Etherscan v2 connector (a :class:`~tracing.sources.base.TransferSource`)."""
 
     name, title, chain = "etherscan", "Etherscan", Chain.ETHEREUM
@@ -39,10 +39,6 @@ class Etherscan:
         self.key = settings.etherscan_api_key
         self.page_size, self.window = page_size, window
         self.http = HttpClient(self.title, settings, key_variable="ETHERSCAN_API_KEY", **http)
-
-    @property
-    def calls(self) -> int:
-        return self.http.calls
 
     def pages(self, address: str, *, since: int | None = None, known: Known | None = None) -> Iterator[Page]:
         """The three listings, each walked newest first down to ``known``'s block or ``since``."""

@@ -17,7 +17,7 @@ from tracing.errors import RateLimited
 from tracing.model import Chain
 from tracing.model.transfer import NATIVE
 from tracing.settings import Settings
-from tracing.sources.base import Garbage, Known, Page, PageColumns
+from tracing.sources.base import Connector, Garbage, Known, Page, PageColumns
 from tracing.sources.http import HttpClient
 
 __all__ = ["KNOWN_MINTS", "Solana"]
@@ -30,7 +30,7 @@ KNOWN_MINTS = {
 _TOKEN_PROGRAMS = ("spl-token", "spl-token-2022")
 
 
-class Solana:
+class Solana(Connector):
     """The Solana JSON-RPC connector (a :class:`~tracing.sources.base.TransferSource`)."""
 
     name, title, chain = "solana", "Solana RPC", Chain.SOLANA
@@ -39,10 +39,6 @@ class Solana:
         self.url = settings.solana_rpc_url
         self.signatures, self.batch = signatures, batch
         self.http = HttpClient(self.title, settings, **http)
-
-    @property
-    def calls(self) -> int:
-        return self.http.calls
 
     def pages(self, address: str, *, since: int | None = None, known: Known | None = None) -> Iterator[Page]:
         """One page per batch of transactions; done/total counts transactions of the signatures listed so far."""

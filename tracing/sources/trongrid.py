@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from tracing.model import Chain
 from tracing.model.transfer import NATIVE
 from tracing.settings import Settings
-from tracing.sources.base import Garbage, Known, Page, PageColumns, transfer_index
+from tracing.sources.base import Connector, Garbage, Known, Page, PageColumns, transfer_index
 from tracing.sources.http import HttpClient
 
 __all__ = ["OFFICIAL_TOKENS", "TronGrid"]
@@ -27,7 +27,7 @@ LOOK_ALIKE = " (look-alike)"
 TRX = ("TRX", NATIVE, 6)
 
 
-class TronGrid:
+class TronGrid(Connector):
     """The TronGrid connector (a :class:`~tracing.sources.base.TransferSource`)."""
 
     name, title, chain = "trongrid", "TronGrid", Chain.TRON
@@ -37,10 +37,6 @@ class TronGrid:
         self.page_size = page_size
         self.headers = {"TRON-PRO-API-KEY": settings.trongrid_api_key} if settings.trongrid_api_key else {}
         self.http = HttpClient(self.title, settings, key_variable="TRONGRID_API_KEY", **http)
-
-    @property
-    def calls(self) -> int:
-        return self.http.calls
 
     def pages(self, address: str, *, since: int | None = None, known: Known | None = None) -> Iterator[Page]:
         """Token transfers, then native TRX transfers, newest first, each page parsed."""
