@@ -18,6 +18,7 @@ ACTIONS = {
     "role": "Set role",
     "passwd": "Reset password",
     "revoke": "Revoke API tokens",
+    "signout": "Sign out everywhere",
 }
 
 
@@ -53,7 +54,7 @@ def layout(**_query) -> html.Div:
                             id={"type": ids.ADMIN_USER_ACTION, "action": key},
                             size="sm",
                             className="me-2 mb-1",
-                            color="danger" if key == "revoke" else "primary",
+                            color="danger" if key in ("revoke", "signout") else "primary",
                         )
                         for key, label in ACTIONS.items()
                     ]
@@ -81,6 +82,9 @@ def _act(action: str, name: str, role: str, password: str, admin: str) -> str:
     elif action == "passwd":
         accounts.set_password(name, password)
         detail, message = {}, f"Password of {name!r} reset."
+    elif action == "signout":
+        count = accounts.sign_out_everywhere(name)
+        detail, message = {"sessions": count}, f"{count} session(s) of {name!r} ended."
     else:
         count = accounts.revoke_tokens(name)
         detail, message = {"tokens": count}, f"{count} API token(s) of {name!r} revoked."

@@ -73,3 +73,14 @@ def test_the_store_never_holds_the_cookie_token(services, logged_in):
     with services.store.engine.connect() as conn:
         hashes = set(conn.execute(sa.select(web_sessions.c.token_hash)).scalars())
     assert token not in hashes and len(token) >= 40
+
+
+def test_an_admin_signs_a_user_out_everywhere(app, services, client, user):
+    import importlib
+
+    admin_users = importlib.import_module("dashboard.pages.admin_users")  # pages load once an app exists
+    login(client, *user)
+    assert client.get("/_dash-layout").status_code == 200
+    with app.server.test_request_context("/"):
+        assert "1 session(s)" in admin_users._act("signout", user[0], "", "", "root")
+    assert client.get("/_dash-layout").status_code == 401
