@@ -3,10 +3,18 @@
 import dash
 import dash_bootstrap_components as dbc
 import flask_login
-from dash import dcc, html
+from dash import Input, Output, State, clientside_callback, dcc, html
 from flask_wtf.csrf import generate_csrf
 
 __all__ = ["shell"]
+
+clientside_callback(
+    "function(n, open) { return n ? !open : open; }",
+    Output("shell-collapse", "is_open"),
+    Input("shell-toggler", "n_clicks"),
+    State("shell-collapse", "is_open"),
+    prevent_initial_call=True,
+)
 
 
 def _user_menu():
@@ -49,17 +57,26 @@ def shell() -> html.Div:
                 dbc.Container(
                     [
                         dbc.NavbarBrand("Tracing", href="/", className="fw-bold"),
-                        dbc.Nav(
-                            [dbc.NavItem(dbc.NavLink("Home", href="/")), *_case_links()],
+                        dbc.NavbarToggler(id="shell-toggler", n_clicks=0),  # phones: the links fold behind it
+                        dbc.Collapse(
+                            [
+                                dbc.Nav(
+                                    [dbc.NavItem(dbc.NavLink("Home", href="/")), *_case_links()],
+                                    navbar=True,
+                                    className="me-auto",
+                                ),
+                                _user_menu(),
+                            ],
+                            id="shell-collapse",
                             navbar=True,
-                            className="me-auto",
+                            is_open=False,
                         ),
-                        _user_menu(),
                     ],
                     fluid=True,
                 ),
                 color="primary",
                 dark=True,
+                expand="lg",
                 className="mb-3 py-2",
             ),
             dbc.Container(dash.page_container, fluid=True, className="pb-5 page-container"),

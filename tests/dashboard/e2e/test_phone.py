@@ -43,3 +43,14 @@ def test_a_wide_screen_opens_the_parameters(browser, base_url, user):
     page.goto(f"{base_url}/address/tron/{THIEF}")
     page.wait_for_function("() => document.querySelector('#address-params-fold')?.open", timeout=TIMEOUT)
     context.close()
+
+
+def test_a_phone_folds_the_navigation_behind_its_toggler(browser, base_url, user):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    log_in(page, base_url, *user)
+    page.wait_for_selector("#home-demo-table", timeout=TIMEOUT)
+    assert not page.locator("#shell-logout").is_visible()
+    page.click("#shell-toggler")
+    page.locator("#shell-logout").wait_for(state="visible", timeout=TIMEOUT)
+    context.close()
