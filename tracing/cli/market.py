@@ -42,11 +42,15 @@ def add_parser(sub) -> None:
     market = sub.add_parser("market", help="pump-and-dump surveillance: backtest, replay, live consumer")
     actions = market.add_subparsers(dest="action", required=True)
     detector_help = f"detector ({', '.join(DETECTORS)}); repeat to compare side by side (default seed)"
+    param_help = "; ".join(
+        f"{name}: " + ", ".join(f"{f['name']} ({f['default']})" for f in cls.Params.describe())
+        for name, cls in DETECTORS.items()
+    )
 
     backtest = actions.add_parser("backtest", help="detect over trade files; with --events, recall and false alarms")
     backtest.add_argument("files", nargs="+", metavar="FILE", help="trade files: .csv, .csv.gz, .parquet")
     backtest.add_argument("--detector", action="append", metavar="NAME", help=detector_help)
-    backtest.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="a detector parameter")
+    backtest.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help=param_help)
     backtest.add_argument("--events", metavar="FILE", help="labelled pumps in the format of PnDs.csv")
     backtest.add_argument("--json", action="store_true", help='print {"alerts": [...], "metrics": {...}}')
 
@@ -63,7 +67,7 @@ def add_parser(sub) -> None:
         metavar="NAME",
         help=f"detector ({', '.join(DETECTORS)}); repeatable (default both)",
     )
-    run.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="a detector parameter")
+    run.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help=param_help)
     run.add_argument("--stream", default=TRADES_KEY, metavar="KEY", help=f"trade stream (default {TRADES_KEY})")
     run.add_argument("--group", default="market", help="consumer group (default market)")
     run.add_argument("--consumer", default="detector-1", help="this consumer's name; a restart reuses it")
@@ -146,29 +150,17 @@ def _run(args, store) -> int:
     consumer = TradeConsumer(client, stream, sinks, key=args.stream, group=args.group, consumer=args.consumer)
     stopping = []
     previous = signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
-    idle = []
 
     def on_step(step):
         for alert in step.alerts:
             print(render_alert(alert), flush=True)
 
-    def stop() -> bool:
-        return bool(stopping) or (args.until_idle and bool(idle))
-
     print(f"consuming {args.stream} as {args.group}/{args.consumer}; detectors {', '.join(d.name for d in detectors)}")
     try:
-        while not stop():
-            step = consumer.poll()
-            if step is None:
-                consumer.checkpoint()
-                idle.append(True)
-            else:
-                idle.clear()
-                on_step(step)
+        consumer.run(stop=lambda: bool(stopping), on_step=on_step, until_idle=args.until_idle)
     except KeyboardInterrupt:
         pass
     finally:
-        consumer.checkpoint()
         signal.signal(signal.SIGTERM, previous)
     print(f"{stream.trades_seen} trades read, {stream.late} late (left out of the bars)")
     if webhook and webhook.failed:

@@ -178,15 +178,24 @@ class TradeConsumer:
         self._unacked = []
 
     def run(
-        self, *, stop: Callable[[], bool] = lambda: False, on_step: Callable[[StreamStep], None] | None = None
+        self,
+        *,
+        stop: Callable[[], bool] = lambda: False,
+        on_step: Callable[[StreamStep], None] | None = None,
+        until_idle: bool = False,
     ) -> None:
-        """Poll until ``stop()``; checkpoint whenever the stream runs dry and on the way out."""
+        """Poll until ``stop()`` (or, with ``until_idle``, until nothing new arrives within ``block_ms``).
+
+        Checkpoints whenever the stream runs dry and on the way out (Ctrl-C included).
+        """
         try:
             while not stop():
                 step = self.poll()
                 if step is None:
                     if self._unacked:
                         self.checkpoint()
+                    if until_idle:
+                        return
                 elif on_step:
                     on_step(step)
         finally:
