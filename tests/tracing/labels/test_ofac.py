@@ -140,7 +140,7 @@ def test_check_json_names_the_entity_list_and_version_without_transfers(tmp_path
     db = f"sqlite:///{tmp_path / 'c.db'}"
     assert main(["--database", db, "sanctions", "check", "TAYhjpL8pPs8T84FSM329nffQpc6jD8GBM", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert set(doc) == {"address", "chain", "listed", "entries", "lists"}
+    assert set(doc) == {"address", "chain", "listed", "entries", "lists", "api"} and doc["api"] is None
     assert doc["listed"] is True and doc["chain"] == "tron"
     assert set(doc["entries"][0]) == {"entity", "sdn_id", "programs", "listed_on", "list", "list_version"}
     assert doc["entries"][0]["list"] == "OFAC SDN" and doc["entries"][0]["list_version"] == "2025-11-19"
