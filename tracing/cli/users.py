@@ -20,6 +20,8 @@ from tracing.store import Store
 __all__ = ["add_parser"]
 
 PASSWORD_ENV = "TRACING_PASSWORD"
+CHANGES = ("add", "passwd", "token", "sign-out", "revoke-tokens")
+"""The actions that change an account (the others only list)."""
 
 
 def add_parser(sub) -> None:
@@ -91,7 +93,7 @@ def cmd_users(args: argparse.Namespace, store: Store) -> int:
     else:
         count = accounts.revoke_tokens(args.name)
         print(f"{count} API token(s) of {args.name!r} revoked")
-    if args.action != "tokens":  # every change is audit-logged, as from the admin page
+    if args.action in CHANGES:  # every change is audit-logged, as from the admin page
         detail = {"role": args.role} if args.action == "add" else ""
         AuditLog(store).record(cli_actor(), f"user.{args.action}", "user", args.name, detail)
     return 0
