@@ -87,12 +87,13 @@ def callback_bodies(client, request: dict) -> dict[str, dict]:
                 for part in dep["output"].strip(".").split("...")
             ]
             inputs = [{**i, "value": values.get(i["id"])} for i in dep["inputs"]]
+            state = [{**s, "value": values.get(s["id"])} for s in dep["state"]]
             bodies[name] = {
                 "output": dep["output"],
                 "outputs": outputs,
                 "inputs": inputs,
                 "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"],
-                "state": [],
+                "state": state,
             }
     return bodies
 
