@@ -192,8 +192,8 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
                                 error_alert(BadParameters(*next(iter(errors.items())))) if errors else None,
                                 id=ids.ADDRESS_ALERT,
                             ),
-                            data_panel(chain, address),
                             dcc.Loading(_results(), type="circle", delay_show=150),
+                            data_panel(chain, address),  # below the findings; alone when nothing is stored
                         ],
                         lg=9,
                         className="order-1 order-lg-2",
