@@ -90,7 +90,10 @@ def record(
     now: float | None = None,
 ) -> int:
     """Add one entry inside the caller's transaction ``conn``; return its id."""
-    row = _row(actor, action, object_type, object_id, detail, now)
+    return _insert(conn, _row(actor, action, object_type, object_id, detail, now))
+
+
+def _insert(conn: sa.Connection, row: dict) -> int:
     return int(conn.execute(audit_log.insert().values(**row)).inserted_primary_key[0])
 
 
@@ -113,7 +116,7 @@ class AuditLog:
         """Add one entry in its own transaction and return it."""
         row = _row(actor, action, object_type, object_id, detail, now)
         with self.engine.begin() as conn:
-            entry_id = int(conn.execute(audit_log.insert().values(**row)).inserted_primary_key[0])
+            entry_id = _insert(conn, row)
         return AuditEntry(id=entry_id, **row)
 
     def _where(self, query, object_type, object_id, actor, action, since, until):
