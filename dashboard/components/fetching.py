@@ -7,13 +7,12 @@ forgotten and the page scores the address again. An upload is parsed in full bef
 anything is stored: one wrong row stops it with its line number.
 """
 
-import base64
-
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.background import JOBS
+from dashboard.components.upload import upload_bytes
 from dashboard.roles import requires
 from dashboard.services import services
 from tracing.errors import ImportFormatError, InvalidAddress, TracingError
@@ -239,10 +238,7 @@ def import_upload(contents: str, filename: str, fmt: str):
     """Decode a dcc.Upload data URL, parse it in ``fmt`` and store it; the :class:`ImportSummary`."""
     if fmt != "auto" and fmt not in FORMATS:
         raise ImportFormatError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    try:
-        data = base64.b64decode(contents.partition(",")[2], validate=True)
-    except ValueError:
-        raise ImportFormatError(f"{filename}: the upload did not arrive whole; try again") from None
+    data = upload_bytes(contents, filename)
     name = filename.rsplit("/", 1)[-1][:80]
     result = parse_transfers(data, None if fmt == "auto" else fmt, name=name)
     return store_import(services().store, result, f"import:{result.format}:{name}")

@@ -5,8 +5,6 @@ the list. Viewers read; investigators change, and every change is written to the
 audit log with their name (:class:`tracing.store.label_store.LabelStore`).
 """
 
-import base64
-import binascii
 import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
@@ -19,6 +17,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import ids
 from dashboard.components.labels import EDIT, FIELD, FORM_FIELDS, REMOVE, label_form, labels_table, read_summary
+from dashboard.components.upload import upload_bytes
 from dashboard.errors import error_alert
 from dashboard.roles import may, requires
 from dashboard.services import services
@@ -253,14 +252,10 @@ def callback_labels_import(contents, filename, version):
     if not contents:
         raise PreventUpdate
     name = Path(filename or "labels").name
-    try:
-        data = base64.b64decode(contents.split(",", 1)[1], validate=True)
-    except (IndexError, binascii.Error):
-        return dbc.Alert(f"{name}: the upload arrived damaged; try again.", color="danger"), no_update
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
-        path.write_bytes(data)
         try:
+            path.write_bytes(upload_bytes(contents, name))
             read = read_labels(path)
             new = LabelStore(services().store).import_labels(read.labels, _actor(), name)
         except (TracingError, ValueError) as err:
