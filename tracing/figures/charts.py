@@ -72,16 +72,17 @@ def _point_trace(table, rows, address_code, name, colour, unit, flags, **marker)
     other = np.where(table.src[rows] == address_code, table.dst[rows], table.src[rows])
     names = np.array([short_address(str(a)) for a in table.addresses] or [""], dtype=object)[other]
     symbol, places = unit
-    return go.Scatter(
-        x=_millis(table.timestamp[rows]),
-        y=table.value[rows],
-        mode="markers",
-        name=name,
-        marker={"color": colour, "size": 6, "opacity": 0.75, **marker},
-        customdata=np.column_stack([names, _flag_text(flags, rows)]) if len(rows) else None,
-        hovertemplate=f"%{{x|%Y-%m-%d %H:%M}} UTC<br>%{{y:,.{places}f}} {symbol} · %{{customdata[0]}}"
+    return {
+        "type": "scatter",
+        "x": _millis(table.timestamp[rows]),
+        "y": table.value[rows],
+        "mode": "markers",
+        "name": name,
+        "marker": {"color": colour, "size": 6, "opacity": 0.75, **marker},
+        "customdata": np.column_stack([names, _flag_text(flags, rows)]) if len(rows) else None,
+        "hovertemplate": f"%{{x|%Y-%m-%d %H:%M}} UTC<br>%{{y:,.{places}f}} {symbol} · %{{customdata[0]}}"
         "<br>flagged by: %{customdata[1]}<extra>" + name + "</extra>",
-    )
+    }
 
 
 def _grid_trace(table: TransferTable, rows: np.ndarray, name: str, colour: str, span, unit):
@@ -95,16 +96,17 @@ def _grid_trace(table: TransferTable, rows: np.ndarray, name: str, colour: str, 
     _cells, inverse, counts = np.unique(ti * v_bins + vi, return_inverse=True, return_counts=True)
     mean_t = np.bincount(inverse, weights=t) / counts
     mean_v = 10 ** (np.bincount(inverse, weights=v) / counts)
-    return go.Scatter(
-        x=_millis(mean_t),
-        y=mean_v,
-        mode="markers",
-        name=name,
-        marker={"color": colour, "opacity": 0.6, "size": 4 + 3 * np.log10(counts)},
-        customdata=counts,
-        hovertemplate=f"%{{x|%Y-%m-%d}} UTC<br>%{{customdata:,}} transfers around %{{y:,.{unit[1]}f}} {unit[0]}"
+    return {
+        "type": "scatter",
+        "x": _millis(mean_t),
+        "y": mean_v,
+        "mode": "markers",
+        "name": name,
+        "marker": {"color": colour, "opacity": 0.6, "size": 4 + 3 * np.log10(counts)},
+        "customdata": counts,
+        "hovertemplate": f"%{{x|%Y-%m-%d}} UTC<br>%{{customdata:,}} transfers around %{{y:,.{unit[1]}f}} {unit[0]}"
         "<extra>" + name + "</extra>",
-    )
+    }
 
 
 def _masks(flags, n: int) -> dict[str, np.ndarray]:
@@ -161,7 +163,7 @@ def timeline(
     aggregate = len(chosen) > max_points
     times = table.timestamp[chosen]
     span = (float(times.min()), float(times.max())) if len(chosen) else (0.0, 1.0)
-    fig = go.Figure(layout={"template": "none"})
+    traces = []
     for direction, name, marker in (("in", "Incoming", "circle"), ("out", "Outgoing", "diamond")):
         mask = positive & ((table.dst == code) if direction == "in" else (table.src == code))
         for marked, label, colour in (
@@ -170,28 +172,42 @@ def timeline(
         ):
             rows = np.flatnonzero(mask & (is_flagged == marked))
             if aggregate:
-                fig.add_trace(_grid_trace(table, rows, label, colour, span, unit))
+                traces.append(_grid_trace(table, rows, label, colour, span, unit))
             else:
-                fig.add_trace(_point_trace(table, rows, code, label, colour, unit, flags, symbol=marker))
+                traces.append(_point_trace(table, rows, code, label, colour, unit, flags, symbol=marker))
     hidden = int((keep & ~positive).sum())
     subtitle = f"{len(chosen):,} {symbol} transfers · red: flagged by a test (hover names it)"
     subtitle += " · aggregated in a time × amount grid" if aggregate else ""
     subtitle += f" · {hidden:,} zero-value transfers not drawn" if hidden else ""
-    fig.update_layout(
+    layout = {
         **_LAYOUT,
-        title={
-            "text": title or "Transfers over time",
-            "subtitle": {"text": subtitle, "font": {"size": 11}},
-            "x": 0,
-            "y": 0.97,
-            "yanchor": "top",
-            "font": {"size": 14},
-        },
-        yaxis={**_LOG_AMOUNTS, "title": f"amount ({symbol}, log scale)", **_GRID_LINES},
-        xaxis={"type": "date", **_GRID_LINES, **_time_range(span)},  # no range slider: it drew every point twice
-        height=440,
-    )
-    return fig
+        "title": _title(title or "Transfers over time", subtitle),
+        "yaxis": {**_LOG_AMOUNTS, "title": f"amount ({symbol}, log scale)", **_GRID_LINES},
+        "xaxis": {"type": "date", **_GRID_LINES, **_time_range(span)},  # no range slider: it drew every point twice
+        "height": 440,
+    }
+    return figure(traces, layout)
+
+
+def figure(traces: list[dict], layout: dict) -> go.Figure:
+    """A figure from plain trace and layout dicts, validated in one pass.
+
+    Ten times faster than ``add_trace`` and ``update_layout``, which re-validate
+    the figure at every call: the address page builds two figures per answer.
+    """
+    return go.Figure(data=traces, layout=layout)
+
+
+def _title(text: str, subtitle: str) -> dict:
+    """A chart title at the top left with a smaller subtitle under it."""
+    return {
+        "text": text,
+        "subtitle": {"text": subtitle, "font": {"size": 11}},
+        "x": 0,
+        "y": 0.97,
+        "yanchor": "top",
+        "font": {"size": 14},
+    }
 
 
 def _time_range(span: tuple[float, float]) -> dict:
@@ -251,8 +267,7 @@ def zscore_histogram(
     """
     z = np.asarray(z, dtype=np.float64)
     flagged = np.asarray(flagged, dtype=bool)
-    fig = go.Figure(layout={"template": "none"})
-    highest = 0
+    traces, highest = [], 0
     if len(z):
         edges = _threshold_edges(z, minimum_threshold, maximum_threshold, target_bins)
         centres = (edges[:-1] + edges[1:]) / 2
@@ -263,15 +278,16 @@ def zscore_histogram(
             (normal, "Not flagged", COLOURS["normal"]),
             (marked, "Flagged by unusual values", COLOURS["flagged"]),
         ):
-            fig.add_trace(
-                go.Bar(
-                    x=centres,
-                    y=counts,
-                    width=width,
-                    name=name,
-                    marker_color=colour,
-                    hovertemplate="z %{x:.2f}: %{y:,d} transfers<extra>" + name + "</extra>",
-                )
+            traces.append(
+                {
+                    "type": "bar",
+                    "x": centres,
+                    "y": counts,
+                    "width": width,
+                    "name": name,
+                    "marker": {"color": colour},
+                    "hovertemplate": "z %{x:.2f}: %{y:,d} transfers<extra>" + name + "</extra>",
+                }
             )
         highest = int((normal + marked).max())
     empty = (
@@ -283,31 +299,23 @@ def zscore_histogram(
     line = {"color": COLOURS["threshold"], "dash": "dash", "width": 2}
     of = f" {symbol}" if symbol else ""
     axis = f"robust z of log{of} amounts (median/MAD)" if method == "robust" else f"z-score of{of} amounts"
-    fig.update_layout(
-        **{k: v for k, v in _LAYOUT.items() if k not in ("legend", "margin")},
-        barmode="stack",
-        bargap=0.05,
-        title={
-            "text": f"Distribution of{of} amounts",
-            "subtitle": {
-                "text": "red: flagged by the unusual-values test (z beyond a threshold)",
-                "font": {"size": 11},
-            },
-            "x": 0,
-            "y": 0.97,
-            "yanchor": "top",
-            "font": {"size": 14},
-        },
-        xaxis={"title": axis, **_GRID_LINES},
-        yaxis={**_count_axis(highest), **_GRID_LINES},
-        legend=_LEGEND_BELOW,  # the threshold labels sit above the plot
-        margin={**_LAYOUT["margin"], "t": 70, "b": 90},
-        height=380,
-        shapes=[
+    layout = {
+        **_LAYOUT,
+        "barmode": "stack",
+        "bargap": 0.05,
+        "title": _title(
+            f"Distribution of{of} amounts", "red: flagged by the unusual-values test (z beyond a threshold)"
+        ),
+        "xaxis": {"title": axis, **_GRID_LINES},
+        "yaxis": {**_count_axis(highest), **_GRID_LINES},
+        "legend": _LEGEND_BELOW,  # the threshold labels sit above the plot
+        "margin": {**_LAYOUT["margin"], "t": 70, "b": 90},
+        "height": 380,
+        "shapes": [
             {"type": "line", "x0": v, "x1": v, "y0": 0, "y1": 1, "yref": "paper", "line": line}
             for v, _, _ in thresholds
         ],
-        annotations=empty
+        "annotations": empty
         + [
             {
                 "x": v,
@@ -320,5 +328,5 @@ def zscore_histogram(
             }
             for v, name, side in thresholds
         ],
-    )
-    return fig
+    }
+    return figure(traces, layout)

@@ -8,7 +8,7 @@ Built from :func:`tracing.flow.exposure.exposure`'s document.
 import plotly.graph_objects as go
 
 from tracing.figures._format import amount
-from tracing.figures.charts import _LAYOUT
+from tracing.figures.charts import _LAYOUT, figure
 
 __all__ = ["CATEGORY_COLOURS", "exposure_figure"]
 
@@ -41,7 +41,7 @@ def exposure_figure(doc: dict) -> go.Figure:
     """Stacked horizontal bars of each category's share (0-100 %); the hover names amounts and entities."""
     rows = _rows(doc)
     names = [name for name, _ in rows]
-    fig = go.Figure()
+    traces = []
     for category, colour in CATEGORY_COLOURS.items():
         shares, hovers = [], []
         for _, item in rows:
@@ -55,23 +55,25 @@ def exposure_figure(doc: dict) -> go.Figure:
                 else ""
             )
         if any(shares):
-            fig.add_trace(
-                go.Bar(
-                    y=names,
-                    x=shares,
-                    name=category,
-                    orientation="h",
-                    marker_color=colour,
-                    hovertext=hovers,
-                    hoverinfo="text",
-                )
+            traces.append(
+                {
+                    "type": "bar",
+                    "y": names,
+                    "x": shares,
+                    "name": category,
+                    "orientation": "h",
+                    "marker": {"color": colour},
+                    "hovertext": hovers,
+                    "hoverinfo": "text",
+                }
             )
-    fig.update_layout(
-        **{**_LAYOUT, "margin": {"l": 200, "r": 20, "t": 60, "b": 40}},
-        barmode="stack",
-        height=max(220, 60 + 34 * len(names)),
-        xaxis={"title": "share of the asset's inflow or outflow (%)", "range": [0, 100], "gridcolor": "#e9edf2"},
-        yaxis={"autorange": "reversed", "automargin": True},
-        title={"text": "Exposure by category", "x": 0, "font": {"size": 14}},
-    )
-    return fig
+    layout = {
+        **_LAYOUT,
+        "margin": {"l": 200, "r": 20, "t": 60, "b": 40},
+        "barmode": "stack",
+        "height": max(220, 60 + 34 * len(names)),
+        "xaxis": {"title": "share of the asset's inflow or outflow (%)", "range": [0, 100], "gridcolor": "#e9edf2"},
+        "yaxis": {"autorange": "reversed", "automargin": True},
+        "title": {"text": "Exposure by category", "x": 0, "font": {"size": 14}},
+    }
+    return figure(traces, layout)
