@@ -6,6 +6,7 @@ counterparty.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -95,12 +96,16 @@ class Neighbourhood:
         extra = (self.second_hop, self.backward, None if self.forward is self.backward else self.forward)
         return len(self.context) + sum(len(t) for t in extra if t is not None)
 
+    @cached_property
+    def flow_exposure(self) -> dict | None:
+        """The address's exposure when the flow around it was gathered (it depends on no parameter)."""
+        if self.backward is None:
+            return None
+        own = self.context.take((self.context.sender == self.address) | (self.context.receiver == self.address))
+        return exposure(own, self.address, self.labels, backward=self.backward, forward=self.forward)
+
     def score(self, params: Parameters) -> ScoreReport:
         """The score report of the address under ``params`` (with its exposure when the flow was gathered)."""
-        found = None
-        if self.backward is not None:
-            own = self.context.take((self.context.sender == self.address) | (self.context.receiver == self.address))
-            found = exposure(own, self.address, self.labels, backward=self.backward, forward=self.forward)
         return score_tables(
             self.address,
             self.context,
@@ -108,7 +113,7 @@ class Neighbourhood:
             params,
             second_hop=self.second_hop,
             data_source=self.source,
-            exposure=found,
+            exposure=self.flow_exposure,
         )
 
 
