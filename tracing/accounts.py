@@ -22,6 +22,7 @@ import sqlalchemy as sa
 
 from tracing.errors import TracingError
 from tracing.store import Store
+from tracing.store.engine import write_if_free
 from tracing.store.schema import api_tokens, login_failures, users, web_sessions
 
 __all__ = ["ROLES", "AccountError", "Accounts", "User", "hash_password", "verify_password"]
@@ -288,9 +289,8 @@ class Accounts:
             row = conn.execute(query).first()
         if row is None:
             return None
-        if row[4] is None or row[4] < now - 60:  # written at most once a minute
-            with self.engine.begin() as conn:
-                conn.execute(api_tokens.update().where(api_tokens.c.id == row[3]).values(last_used_at=now))
+        if row[4] is None or row[4] < now - 60:  # written at most once a minute, never waiting for an import
+            write_if_free(self.engine, api_tokens.update().where(api_tokens.c.id == row[3]).values(last_used_at=now))
         return User(int(row[0]), row[1], row[2])
 
     # -- failed logins --------------------------------------------------------------------

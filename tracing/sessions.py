@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from tracing.accounts import User
 from tracing.store import Store
+from tracing.store.engine import write_if_free
 from tracing.store.schema import users, web_sessions
 
 __all__ = ["Sessions"]
@@ -66,11 +67,10 @@ class Sessions:
             row = conn.execute(query).first()
         if row is None:
             return None
-        if row[3] < at - _TOUCH_SECONDS:
-            with self.engine.begin() as conn:
-                conn.execute(
-                    web_sessions.update().where(web_sessions.c.token_hash == _hash(token)).values(last_seen=at)
-                )
+        if row[3] < at - _TOUCH_SECONDS:  # skipped while an import holds SQLite's write lock
+            write_if_free(
+                self.engine, web_sessions.update().where(web_sessions.c.token_hash == _hash(token)).values(last_seen=at)
+            )
         return User(int(row[0]), row[1], row[2])
 
     def end(self, token: str | None) -> None:

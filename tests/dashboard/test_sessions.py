@@ -84,3 +84,24 @@ def test_an_admin_signs_a_user_out_everywhere(app, services, client, user):
     with app.server.test_request_context("/"):
         assert "1 session(s)" in admin_users._act("signout", user[0], "", "", "root")
     assert client.get("/_dash-layout").status_code == 401
+
+
+def test_a_busy_sqlite_writer_does_not_stall_a_logged_in_page(services, user, logged_in):
+    """An import holding SQLite's write lock: the page answers, and the session's last-seen time waits."""
+    import sqlite3
+
+    with services.store.engine.begin() as conn:
+        conn.execute(sessions_of(services, user).values(last_seen=int(time.time()) - 3000))
+    importer = sqlite3.connect(services.store.url.removeprefix("sqlite:///"), isolation_level=None)
+    importer.execute("BEGIN IMMEDIATE")  # what a long import's transaction holds
+    try:
+        assert logged_in.get("/_dash-layout").status_code == 200  # it waited the busy timeout, then 503
+    finally:
+        importer.execute("ROLLBACK")
+        importer.close()
+    with services.store.engine.connect() as conn:
+        mine = web_sessions.c.user_id == services.accounts.by_name(user[0]).id
+        assert conn.execute(sa.select(web_sessions.c.last_seen).where(mine)).scalar_one() < time.time() - 2900
+    assert logged_in.get("/_dash-layout").status_code == 200  # the lock gone, last_seen moves on
+    with services.store.engine.connect() as conn:
+        assert conn.execute(sa.select(web_sessions.c.last_seen).where(mine)).scalar_one() > time.time() - 3000

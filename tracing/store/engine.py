@@ -14,9 +14,10 @@ import sqlalchemy as sa
 
 from tracing.errors import BadParameters, StoreUnavailable
 
-__all__ = ["BUSY_TIMEOUT_SECONDS", "make_engine", "private_file"]
+__all__ = ["BUSY_TIMEOUT_SECONDS", "make_engine", "private_file", "write_if_free"]
 
 BUSY_TIMEOUT_SECONDS = 30.0
+BOOKKEEPING_WAIT_MS = 100  # how long a skippable write (a last-seen time) waits for SQLite's write lock
 # SQLite names every error OperationalError, a missing table too; only these mean "not available"
 _SQLITE_DOWN = ("database is locked", "unable to open database", "disk I/O error", "database or disk is full")
 
@@ -66,3 +67,27 @@ def make_engine(url: str) -> sa.Engine:
         engine = sa.create_engine(url, pool_pre_ping=True, pool_recycle=3600)
     sa.event.listen(engine, "handle_error", _unavailable)
     return engine
+
+
+def write_if_free(engine: sa.Engine, statement) -> bool:
+    """Run a bookkeeping write (a last-seen time) unless the database is busy; return whether it ran.
+
+    SQLite has one write lock, and an import holds it for its whole transaction:
+    a page that waited the busy timeout for a timestamp would stall, so on SQLite
+    such writes give up after :data:`BOOKKEEPING_WAIT_MS`. PostgreSQL locks rows,
+    so there the write simply runs.
+    """
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as conn:
+            conn.execute(statement)
+        return True
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={BOOKKEEPING_WAIT_MS}")
+            try:
+                conn.execute(statement)
+            finally:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
+    except StoreUnavailable:
+        return False
+    return True
