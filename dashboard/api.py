@@ -1,4 +1,5 @@
-"""The REST API: ``POST /api/score`` with the original system's body, and its OpenAPI document.
+"""The REST API: ``POST /api/score`` with the original system's body, ``GET /api/sanctions/[<chain>/]<address>``
+and the OpenAPI document.
 
 Authentication is the session cookie or ``Authorization: Bearer <token>`` (see
 :mod:`dashboard.auth`). Engine errors become JSON answers through
@@ -37,6 +38,14 @@ def score():
     params = Parameters.from_mapping(body, ignore=("address", "chain"))
     found = services().investigate(body.get("chain") or None, address, params)
     return flask.jsonify({**found.report.to_dict(), "profile": services().profile(found)})
+
+
+@blueprint.get("/sanctions/<address>")
+@blueprint.get("/sanctions/<chain>/<address>")
+@requires("viewer")
+def sanctions(address: str, chain: str | None = None):
+    """Is the address listed? The same document as ``tracing sanctions check --json`` (no transfers needed)."""
+    return flask.jsonify(services().check_sanctions(chain, address))
 
 
 @blueprint.get("/openapi.json")

@@ -63,6 +63,42 @@ _SCORE = {
 }
 
 
+_ENTRY = {
+    "type": "object",
+    "required": ["entity", "list", "list_version"],
+    "properties": {
+        "entity": {"type": "string"},
+        "sdn_id": {"type": ["string", "null"]},
+        "programs": {"type": "array", "items": {"type": "string"}},
+        "listed_on": {"type": ["string", "null"]},
+        "list": {"type": "string", "examples": ["OFAC SDN", "Chainalysis sanctions API"]},
+        "list_version": {"type": ["string", "null"], "description": "the list's issue, or when the API answered"},
+        "description": {"type": "string", "description": "Chainalysis sanctions API entries only"},
+        "url": {"type": "string", "description": "Chainalysis sanctions API entries only"},
+    },
+}
+_SANCTIONS = {
+    "type": "object",
+    "required": ["address", "chain", "listed", "entries", "lists", "api"],
+    "properties": {
+        "address": {"type": "string"},
+        "chain": {"type": "string"},
+        "listed": {"type": "boolean"},
+        "entries": {"type": "array", "items": {"$ref": "#/components/schemas/SanctionsEntry"}},
+        "lists": {
+            "type": "array",
+            "description": "the local lists consulted, each with its version",
+            "items": {"type": "object", "properties": {"list": {"type": "string"}, "version": {"type": "string"}}},
+        },
+        "api": {
+            "type": ["object", "null"],
+            "description": "null without CHAINALYSIS_API_KEY; else the API's status: ok, cached, or failed with "
+            "a message (the answer then comes from the local lists only)",
+        },
+    },
+}
+
+
 def _parameter_schema(default) -> dict:
     kind = {bool: "boolean", int: "integer", float: "number", str: "string"}[type(default)]
     return {"type": kind, "default": default}
@@ -76,7 +112,7 @@ def _answer(description: str) -> dict:
 
 
 def openapi_document() -> dict:
-    """OpenAPI 3.1 description of ``POST /api/score``."""
+    """OpenAPI 3.1 description of ``POST /api/score`` and ``GET /api/sanctions/...``."""
     request = {
         "type": "object",
         "required": ["address"],
@@ -98,7 +134,14 @@ def openapi_document() -> dict:
                 "bearer": {"type": "http", "scheme": "bearer", "description": "python -m tracing users token NAME"},
                 "session": {"type": "apiKey", "in": "cookie", "name": "session"},
             },
-            "schemas": {"ScoreRequest": request, "Score": _SCORE, "Risk": _RISK, "Error": _ERROR},
+            "schemas": {
+                "ScoreRequest": request,
+                "Score": _SCORE,
+                "Risk": _RISK,
+                "Sanctions": _SANCTIONS,
+                "SanctionsEntry": _ENTRY,
+                "Error": _ERROR,
+            },
         },
         "security": [{"bearer": []}, {"session": []}],
         "paths": {
@@ -123,6 +166,31 @@ def openapi_document() -> dict:
                         "503": _answer("a chain API failed, timed out, answered garbage or lacks its key"),
                     },
                 }
-            }
+            },
+            "/api/sanctions/{chain}/{address}": {"get": _sanctions_operation(with_chain=True)},
+            "/api/sanctions/{address}": {"get": _sanctions_operation(with_chain=False)},
+        },
+    }
+
+
+def _sanctions_operation(*, with_chain: bool) -> dict:
+    """``GET /api/sanctions/...``: the document of ``python -m tracing sanctions check --json``."""
+    where = [{"name": "address", "in": "path", "required": True, "schema": {"type": "string"}}]
+    if with_chain:
+        chains = ["tron", "ethereum", "bitcoin", "solana"]
+        where.insert(0, {"name": "chain", "in": "path", "required": True, "schema": {"type": "string", "enum": chains}})
+    return {
+        "summary": "Is an address on a sanctions list?" + ("" if with_chain else " (chain detected)"),
+        "description": "No transfers needed. The local lists (the shipped OFAC SDN snapshot or a newer stored "
+        "issue, and loaded lists) and, with CHAINALYSIS_API_KEY, the Chainalysis sanctions API; when the API "
+        "fails, `api` says so and the answer comes from the local lists.",
+        "parameters": where,
+        "responses": {
+            "200": {
+                "description": "the screening document",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Sanctions"}}},
+            },
+            "400": _answer("the address fits no chain (or not the one named) and no list names it as written"),
+            "401": _answer("not logged in and no valid bearer token"),
         },
     }

@@ -27,8 +27,10 @@ from tracing.model import Chain, normalize_address
 from tracing.params import Parameters
 from tracing.profiles.model import ProfileModel
 from tracing.scoring import ScoreReport
+from tracing.screening import check_address
 from tracing.sessions import Sessions
 from tracing.settings import load_settings
+from tracing.sources.chainalysis import ChainalysisSanctions, sanctions_api
 from tracing.store import Store
 from tracing.store.market import MarketStore
 from tracing.summaries import report_zscores
@@ -98,6 +100,8 @@ class Services:
     accounts: Accounts = field(init=False)
     sessions: Sessions = field(init=False)
     market: MarketStore = field(init=False)  # the live market pipeline's bars and alerts
+    sanctions: ChainalysisSanctions | None = field(init=False)  # the sanctions API (CHAINALYSIS_API_KEY), or None
+    sanctions_budget: int = field(init=False)  # direct counterparties a score screens with it
     _neighbourhoods: _RecentCache = field(init=False, repr=False)
     _investigations: _RecentCache = field(init=False, repr=False)
     _traces: _RecentCache = field(init=False, repr=False)
@@ -107,6 +111,9 @@ class Services:
         self.accounts = Accounts(self.store)
         self.sessions = Sessions(self.store)
         self.market = MarketStore(self.store)
+        settings = load_settings()
+        self.sanctions = sanctions_api(settings)  # one client: its answers are cached for the app's life
+        self.sanctions_budget = settings.chainalysis_counterparties
         self._neighbourhoods = _RecentCache(self.cache_size, self.cache_seconds, self.cache_transfers)
         self._investigations = _RecentCache(self.cache_size, self.cache_seconds, self.cache_transfers)
         self._traces = _RecentCache(self.cache_size, self.cache_seconds, self.cache_transfers)
@@ -131,7 +138,8 @@ class Services:
 
         A change of thresholds or weights scores the neighbourhood already read
         again, without the store; only the parameters in
-        :data:`tracing.investigate.GATHERING` read it anew.
+        :data:`tracing.investigate.GATHERING` read it anew. With the sanctions API
+        configured, the address and its busiest counterparties are screened with it.
         """
         chain, address = normalize_address(address, chain)
         found = self._investigations.get((chain, address, params))
@@ -140,12 +148,18 @@ class Services:
         place = (chain, address, tuple(getattr(params, name) for name in GATHERING))
         neighbourhood = self._neighbourhoods.get(place)
         if neighbourhood is None:
-            neighbourhood = gather(self.store, address, chain, params)
+            neighbourhood = gather(
+                self.store, address, chain, params, api=self.sanctions, api_budget=self.sanctions_budget
+            )
             self._neighbourhoods.put(place, neighbourhood, len(neighbourhood))
         report = neighbourhood.score(params)
         found = Investigation(report, report_zscores(report), neighbourhood.labels)
         self._investigations.put((chain, address, params), found, len(report.table))
         return found
+
+    def check_sanctions(self, chain: str | None, address: str) -> dict:
+        """Is ``address`` listed? The document of ``tracing sanctions check --json`` (the API asked when set)."""
+        return check_address(self.store, address, chain, api=self.sanctions)
 
     def profile_model(self) -> ProfileModel:
         """The saved profile model, read again only when its file changes (ModelNotTrained without one)."""

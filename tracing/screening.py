@@ -6,6 +6,10 @@ chains the product does not read (Litecoin, Monero ...) are matched as listed.
 With the Chainalysis sanctions API configured, its identifications are added;
 when it fails, the answer comes from the local lists and its ``api`` part says
 so: a failure is never a silent "not listed".
+
+:func:`screen_with_api` screens a scored address and, within a budget, its
+direct counterparties for the scoring path: identifications become sanctions
+labels of the list "Chainalysis sanctions API".
 """
 
 from datetime import UTC, datetime
@@ -15,7 +19,7 @@ from tracing.labels import Label, LabelIndex
 from tracing.model import Chain, display_address, normalize_address
 from tracing.store import Store
 
-__all__ = ["api_entries", "check_address", "entry_of", "lists_consulted"]
+__all__ = ["api_entries", "check_address", "entry_of", "lists_consulted", "screen_with_api"]
 
 
 def entry_of(label: Label) -> dict:
@@ -39,6 +43,10 @@ def lists_consulted(index: LabelIndex) -> list[dict]:
     return [{"list": s, "version": v or None} for s, v in sorted(versions.items())]
 
 
+def _stamp(fetched: float) -> str:
+    return datetime.fromtimestamp(fetched, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def api_entries(api, address: str) -> tuple[list[dict], dict]:
     """The API's entries for ``address`` and the ``api`` part of the answer (its status, or why it failed)."""
     name = getattr(api, "name", "Chainalysis sanctions API")
@@ -46,7 +54,7 @@ def api_entries(api, address: str) -> tuple[list[dict], dict]:
         found, fetched, cached = api.identifications(address)
     except SourceUnavailable as err:
         return [], {"name": name, "status": "failed", "message": f"{err}; answered from the local lists only"}
-    when = datetime.fromtimestamp(fetched, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    when = _stamp(fetched)
     entries = [
         {
             "entity": i["name"],
@@ -106,4 +114,49 @@ def check_address(
         "entries": [entry_of(lb) for lb in entries] + found,
         "lists": lists_consulted(index),
         "api": status,
+    }
+
+
+def _detail(identification: dict) -> str:
+    return " ".join(x for x in (identification["description"], identification["url"]) if x)
+
+
+def screen_with_api(api, chain: Chain, addresses, *, budget: int) -> tuple[list[Label], dict]:
+    """Ask the sanctions API about ``addresses`` (canonical, the scored one first), at most ``budget`` + 1 of them.
+
+    Returns the identifications as sanctions labels (list ``api.name``, the
+    description and URL in ``detail``) and the screening's status: ``{"name",
+    "status" ("ok", "cached" or "failed"), "screened", "not_screened", "checked_at"}``
+    and, after a failure, a ``message`` saying the rest came from the local lists.
+    The first failure stops the screening (the API is not asked again for the rest).
+    """
+    name = getattr(api, "name", "Chainalysis sanctions API")
+    wanted = list(dict.fromkeys(str(a) for a in addresses))
+    asked = wanted[: max(budget, 0) + 1]
+    labels, status, newest, screened = [], "cached", 0.0, 0
+    for address in asked:
+        try:
+            found, fetched, cached = api.identifications(display_address(chain, address))
+        except SourceUnavailable as err:
+            left = len(wanted) - screened
+            return labels, {
+                "name": name,
+                "status": "failed",
+                "screened": screened,
+                "not_screened": left,
+                "message": f"{err}; {left} address(es) screened against the local lists only",
+            }
+        screened += 1
+        newest = max(newest, fetched)
+        status = status if cached else "ok"
+        labels += [
+            Label(chain, address, i["name"] or name, "sanctioned", name, _detail(i), 100, list_version=_stamp(fetched))
+            for i in found
+        ]
+    return labels, {
+        "name": name,
+        "status": status,
+        "screened": screened,
+        "not_screened": len(wanted) - screened,
+        "checked_at": _stamp(newest) if screened else None,
     }

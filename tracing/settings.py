@@ -36,6 +36,7 @@ class Settings:
     chainalysis_url: str = "https://public.chainalysis.com/api/v1"
     chainalysis_api_key: str = ""
     chainalysis_cache_ttl: int = 86_400  # seconds an answer of the sanctions API is reused
+    chainalysis_counterparties: int = 20  # direct counterparties a score screens with the API (most transfers first)
     sdn_url: str = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/SDN_ADVANCED.XML"
     redis_url: str = ""
     http_connect_timeout: float = 5.0
@@ -77,7 +78,13 @@ class Settings:
         for name in ("http_connect_timeout", "http_read_timeout", "http_rate", "fetch_max_transfers"):
             if getattr(self, name) <= 0:
                 raise BadParameters(name.upper(), f"must be positive, got {getattr(self, name)}")
-        for name in ("http_retries", "http_backoff", "http_max_wait", "trace_fetch_budget"):
+        for name in (
+            "http_retries",
+            "http_backoff",
+            "http_max_wait",
+            "trace_fetch_budget",
+            "chainalysis_counterparties",
+        ):
             if getattr(self, name) < 0:
                 raise BadParameters(name.upper(), f"must not be negative, got {getattr(self, name)}")
 

@@ -20,7 +20,9 @@ from tracing.investigate import score_address
 from tracing.investigate.imports import store_import
 from tracing.investigate.profiles import scored_profile
 from tracing.params import FIELDS, Parameters
+from tracing.settings import load_settings
 from tracing.sources import demo
+from tracing.sources.chainalysis import sanctions_api
 from tracing.sources.files import FORMATS, read_transfers
 from tracing.store import Store
 
@@ -77,7 +79,14 @@ def cmd_score(args: argparse.Namespace, store: Store) -> int:
     """Score one address and print the report."""
     demo.ensure_demo(store)
     params = Parameters.from_mapping({k: getattr(args, k) for k in FIELDS if getattr(args, k) is not None})
-    scored = score_address(store, args.address, args.chain, params)
+    settings = load_settings()
+    api = sanctions_api(settings)
+    try:
+        budget = settings.chainalysis_counterparties
+        scored = score_address(store, args.address, args.chain, params, api=api, api_budget=budget)
+    finally:
+        if api is not None:
+            api.close()
     report = scored.to_dict()
     if args.json:
         report["profile"] = scored_profile(store, scored)

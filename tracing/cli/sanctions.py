@@ -20,7 +20,7 @@ from tracing.labels.ofac import parse_sdn_advanced
 from tracing.labels.sanctions import sdn_labels
 from tracing.screening import check_address
 from tracing.settings import load_settings
-from tracing.sources.chainalysis import ChainalysisSanctions
+from tracing.sources.chainalysis import sanctions_api
 from tracing.sources.ofac import download_sdn
 from tracing.store import Store
 from tracing.store.label_store import LabelStore
@@ -106,7 +106,7 @@ def _update(args: argparse.Namespace, store: Store) -> int:
 
 def _check(args: argparse.Namespace, store: Store) -> int:
     settings = load_settings()
-    api = ChainalysisSanctions(settings) if settings.chainalysis_api_key else None
+    api = sanctions_api(settings)
     try:
         result = check_address(store, args.address, args.chain, api=api)
     finally:

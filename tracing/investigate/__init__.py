@@ -8,12 +8,20 @@ The pure packages (``model``, ``scoring``, ``flow``, ``labels``, ``figures`` …
 import the store; a test checks it.
 """
 
-from tracing.investigate.score import GATHERING, Neighbourhood, gather, pass_through_context, score_address
+from tracing.investigate.score import (
+    GATHERING,
+    Neighbourhood,
+    busiest_counterparties,
+    gather,
+    pass_through_context,
+    score_address,
+)
 from tracing.investigate.trace import gather_flow, trace_stored
 
 __all__ = [
     "GATHERING",
     "Neighbourhood",
+    "busiest_counterparties",
     "gather",
     "gather_flow",
     "pass_through_context",

@@ -19,9 +19,18 @@ from tracing.model import Chain, TransferTable, normalize_address
 from tracing.params import Parameters
 from tracing.scoring import ScoreReport, score_tables
 from tracing.scoring.hiding import pass_through_links
+from tracing.screening import screen_with_api
 from tracing.store import Store
 
-__all__ = ["GATHERING", "Neighbourhood", "gather", "identities", "pass_through_context", "score_address"]
+__all__ = [
+    "GATHERING",
+    "Neighbourhood",
+    "busiest_counterparties",
+    "gather",
+    "identities",
+    "pass_through_context",
+    "score_address",
+]
 
 
 def identities(table: TransferTable) -> np.ndarray:
@@ -90,6 +99,7 @@ class Neighbourhood:
     source: str
     backward: TransferTable | None = None  # up to EXPOSURE_HOPS transfers before it, for exposure
     forward: TransferTable | None = None  # and after it
+    sanctions_api: dict | None = None  # the sanctions API's screening status (None: no API configured)
 
     def __len__(self) -> int:
         """The transfers it holds."""
@@ -114,6 +124,7 @@ class Neighbourhood:
             second_hop=self.second_hop,
             data_source=self.source,
             exposure=self.flow_exposure,
+            sanctions_api=self.sanctions_api,
         )
 
 
@@ -128,8 +139,15 @@ def gather(
     params: Parameters | None = None,
     *,
     labels: LabelIndex | None = None,
+    api=None,
+    api_budget: int = 20,
 ) -> Neighbourhood:
     """Validate ``address`` and load what the store knows around it.
+
+    With ``api`` (a :class:`~tracing.sources.chainalysis.ChainalysisSanctions`), the
+    address and its ``api_budget`` direct counterparties with the most transfers
+    are screened too: identifications join the labels as entries of the API's
+    list, and the screening's status (a failure included) travels with the scores.
 
     Raises
     ------
@@ -142,6 +160,12 @@ def gather(
     chain, address = normalize_address(address, chain)
     labels = labels if labels is not None else store.label_index(chain)
     own = store.transfers_of(chain, address)
+    screening = None
+    if api is not None:
+        found, screening = screen_with_api(
+            api, chain, [address, *busiest_counterparties(own, address)], budget=api_budget
+        )
+        labels = labels.plus(found)
     if not len(own) and not labels.of(chain, address):
         raise AddressNotFound(
             f"no transfers are stored for {chain.value} address {address}; import or fetch its transfers first"
@@ -155,12 +179,22 @@ def gather(
         second_hop = store.transfers_between(chain, listed, parties)
     source = ", ".join(store.sources_of(chain, address)) or "labels only"
     around = gather_around(store, chain, address, EXPOSURE_HOPS, labels=labels)
-    return Neighbourhood(chain, address, context, labels, second_hop, source, around, around)
+    return Neighbourhood(chain, address, context, labels, second_hop, source, around, around, screening)
+
+
+def busiest_counterparties(own: TransferTable, address: str) -> list[str]:
+    """The counterparties of ``address`` in its transfers ``own``, most transfers first (then by address)."""
+    code = own.code_of(address)
+    other = np.where(own.src == code, own.dst, own.src)
+    counts = np.bincount(other[other != code], minlength=len(own.addresses))
+    found = np.flatnonzero(counts)
+    return own.addresses[found[np.lexsort((own.addresses[found], -counts[found]))]].tolist()
 
 
 def score_address(
-    store: Store, address: str, chain: Chain | str | None = None, params: Parameters | None = None
+    store: Store, address: str, chain: Chain | str | None = None, params: Parameters | None = None, **screening
 ) -> ScoreReport:
-    """Validate ``address``, load what the store knows around it and score it (see :func:`gather`)."""
+    """Validate ``address``, load what the store knows around it and score it (``screening``: ``api``,
+    ``api_budget``; see :func:`gather`)."""
     params = params or Parameters()
-    return gather(store, address, chain, params).score(params)
+    return gather(store, address, chain, params, **screening).score(params)

@@ -106,6 +106,15 @@ class LabelIndex:
         for labels in self._by_key.values():
             yield from labels
 
+    def plus(self, labels: Iterable[Label]) -> "LabelIndex":
+        """A new index with ``labels`` added (this one is left as it is; only the touched addresses are copied)."""
+        out = LabelIndex()
+        out._by_key = dict(self._by_key)
+        for label in labels:
+            key = (label.chain, label.address)
+            out._by_key[key] = [*out._by_key.get(key, []), label]
+        return out
+
     def of(self, chain: Chain, address: str) -> list[Label]:
         """Every label of one address."""
         return self._by_key.get((chain, address), [])

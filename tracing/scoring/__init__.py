@@ -86,6 +86,7 @@ class ScoreReport:
     data_source: str
     risk: RiskRating
     exposure: dict | None = None  # see tracing.flow.exposure; None when the flow was not gathered
+    sanctions_api: dict | None = None  # the sanctions API's screening status; None when no API is configured
 
     def contributions(self) -> dict[str, float]:
         """What each test adds to ``final_score`` under the report's coefficients."""
@@ -103,6 +104,7 @@ class ScoreReport:
             "data_source": self.data_source,
             "parameters": self.params.to_dict(),
             **({"exposure": self.exposure} if self.exposure is not None else {}),
+            "sanctions_api": self.sanctions_api,
         }
 
 
@@ -115,6 +117,7 @@ def score_tables(
     second_hop: TransferTable | None = None,
     data_source: str = "",
     exposure: dict | None = None,
+    sanctions_api: dict | None = None,
 ) -> ScoreReport:
     """Run the four tests on ``address`` and weigh them.
 
@@ -131,6 +134,9 @@ def score_tables(
     exposure : dict, optional
         The address's exposure (:func:`tracing.flow.exposure.exposure`): read by the
         relation test's exposure mode and the exposure risk rules, and reported.
+    sanctions_api : dict, optional
+        The status of the sanctions API's screening (:func:`tracing.screening.screen_with_api`):
+        the relation test says when it failed, and the report carries it.
     """
     context = context.sorted()
     code = context.code_of(address)
@@ -140,8 +146,10 @@ def score_tables(
         "value": unusual_values(own, params),
         "transfers": frequent_transfers(own, own.code_of(address), params),
         "hiding": hiding_through_intermediaries(context, address, params, labels),
-        "relation": relation_to_listed(own, address, labels, params, second_hop=second_hop, exposure=exposure),
+        "relation": relation_to_listed(
+            own, address, labels, params, second_hop=second_hop, exposure=exposure, sanctions_api=sanctions_api
+        ),
     }
     final = danger_score({k: t.score for k, t in tests.items()}, params.coefficients)
     risk = rate(RiskInputs(address, own, tests, labels, exposure))
-    return ScoreReport(address, own, params, tests, final, data_source, risk, exposure)
+    return ScoreReport(address, own, params, tests, final, data_source, risk, exposure, sanctions_api)

@@ -11,6 +11,10 @@ largest share of one asset's inflow or outflow that came from or reached listed
 addresses within a few hops under the haircut model (:mod:`tracing.flow.exposure`;
 its direct shares when no flow was gathered): value, not transfer counts, and
 indirect paths count.
+
+When the sanctions API was asked (``sanctions_api``, its screening status), the
+evidence carries that status; when it failed, the explanation says the answer
+came from the local lists only, so a failure never reads as "not listed".
 """
 
 import numpy as np
@@ -67,6 +71,7 @@ def relation_to_listed(
     *,
     second_hop: TransferTable | None = None,
     exposure: dict | None = None,
+    sanctions_api: dict | None = None,
 ) -> TestResult:
     """Score the address's relation to listed entities (0-100).
 
@@ -79,6 +84,8 @@ def relation_to_listed(
         indirect exposure.
     exposure : dict, optional
         The address's exposure document, for the ``exposure`` mode.
+    sanctions_api : dict, optional
+        The sanctions API's screening status (see :func:`tracing.screening.screen_with_api`).
     """
     chain = table.chain
     parameters = {"lists": labels.sources(chain, "sanctioned"), "mode": params.relation_mode}
@@ -110,6 +117,10 @@ def relation_to_listed(
         "direct": counterparties,
         "indirect": indirect,
     }
+    if sanctions_api is not None:
+        evidence["sanctions_api"] = sanctions_api
+        if sanctions_api["screened"]:
+            parameters["lists"] = sorted({*parameters["lists"], sanctions_api["name"]})
     if own:
         score = 100.0
         explanation = f"The address is listed: {own[0].name} ({own[0].source})."
@@ -126,6 +137,8 @@ def relation_to_listed(
         explanation = "Not listed and no transfer with a listed address" + (
             f"; {len(indirect)} counterparty(ies) dealt with listed addresses." if indirect else "."
         )
+    if sanctions_api is not None and sanctions_api["status"] == "failed":
+        explanation += f" {sanctions_api['name']} failed: {sanctions_api['message']}."
     return TestResult("relation", score, explanation, evidence, parameters, direct)
 
 

@@ -15,7 +15,7 @@ from tracing.errors import SourceNotConfigured, SourceUnavailable
 from tracing.settings import Settings
 from tracing.sources.http import HttpClient
 
-__all__ = ["API_LIST", "ChainalysisSanctions", "parse_identifications"]
+__all__ = ["API_LIST", "ChainalysisSanctions", "parse_identifications", "sanctions_api"]
 
 API_LIST = "Chainalysis sanctions API"
 
@@ -69,3 +69,8 @@ class ChainalysisSanctions:
         with self._lock:
             self._cache[address] = (now + self.settings.chainalysis_cache_ttl, found, now)
         return found, now, False
+
+
+def sanctions_api(settings: Settings, **http) -> ChainalysisSanctions | None:
+    """The sanctions API client when ``CHAINALYSIS_API_KEY`` is set, else None (screening uses the local lists)."""
+    return ChainalysisSanctions(settings, **http) if settings.chainalysis_api_key else None
