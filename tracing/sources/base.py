@@ -7,6 +7,7 @@ limits, progress, cancelling and "only what is newer" live in
 """
 
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
@@ -14,7 +15,16 @@ from typing import Protocol, runtime_checkable
 from tracing.errors import InvalidAddress, SourceUnavailable
 from tracing.model import Asset, Chain, TransferTable, normalize_address
 
-__all__ = ["Connector", "Garbage", "Known", "Page", "PageColumns", "TransferSource", "transfer_index"]
+__all__ = [
+    "Connector",
+    "Garbage",
+    "Known",
+    "Page",
+    "PageColumns",
+    "TokenIndexes",
+    "TransferSource",
+    "transfer_index",
+]
 
 
 def transfer_index(*parts) -> int:
@@ -32,6 +42,40 @@ def transfer_index(*parts) -> int:
     True
     """
     return 1 + zlib.crc32("|".join(map(str, parts)).encode()) % (2**31 - 2)
+
+
+class TokenIndexes:
+    """The one index rule for token transfers that carry no log index: connectors and file importers alike.
+
+    A token transfer's index is :func:`transfer_index` of ``(contract, sender, receiver,
+    amount)``: contract and addresses as the store keeps them (canonical, see
+    :func:`~tracing.model.normalize_address`), amount as the integer in base units.
+    So the same transfer read from a CSV export and fetched from the API is stored once.
+
+    Two identical transfers in one transaction (same contract, sender, receiver and
+    amount) cannot be told apart by what they are, so repeats are numbered in the
+    order met: the first keeps the plain index, the k-th repeat gets
+    ``transfer_index(contract, sender, receiver, amount, k)``. Numbering runs over one
+    listing: one API page, one imported file. As the repeats are identical, the order
+    they come in does not change the indexes.
+
+    >>> rule = TokenIndexes()
+    >>> first, again = rule("tx", "C", "TA", "TB", 5), rule("tx", "C", "TA", "TB", 5)
+    >>> first == transfer_index("C", "TA", "TB", 5) and again == transfer_index("C", "TA", "TB", 5, 1)
+    True
+    >>> TokenIndexes()("other", "C", "TA", "TB", 5) == first
+    True
+    """
+
+    def __init__(self):
+        self._met: Counter = Counter()
+
+    def __call__(self, tx_hash: str, contract: str, sender: str, receiver: str, amount: int) -> int:
+        """The index of the next transfer with these values in transaction ``tx_hash``."""
+        key = (tx_hash, contract, sender, receiver, int(amount))
+        repeat = self._met[key]
+        self._met[key] += 1
+        return transfer_index(*key[1:], repeat) if repeat else transfer_index(*key[1:])
 
 
 @dataclass(frozen=True)
@@ -98,6 +142,7 @@ class PageColumns:
         }
     )
     _assets: dict[tuple, Asset] = field(default_factory=dict)
+    token_index: TokenIndexes = field(default_factory=TokenIndexes)  # one page is one listing
 
     def asset(self, symbol: str, contract: str, decimals: int) -> Asset:
         """The one :class:`Asset` object for these values."""

@@ -118,9 +118,10 @@ def _token(row: dict, out: PageColumns, check: Garbage) -> None:
     decimals = check.whole(row.get("tokenDecimal"), "tokenDecimal")
     if decimals > 36:
         raise check.fail(f"tokenDecimal {decimals}")
+    tx_hash = check.hash(row.get("hash")).lower()
     out.add(
-        check.hash(row.get("hash")).lower(),
-        transfer_index(contract, sender, receiver, amount),
+        tx_hash,
+        out.token_index(tx_hash, contract, sender, receiver, amount),
         check.whole(row.get("blockNumber"), "blockNumber"),
         check.whole(row.get("timeStamp"), "timeStamp"),
         sender,

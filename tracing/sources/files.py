@@ -20,6 +20,11 @@ Three formats:
     Decimals come from ``decimals``, else from the known tokens, else the largest
     number of fraction digits seen for the contract.
 
+The TronScan and Etherscan exports carry no log index: a transfer's index follows the
+connectors' rule (:class:`~tracing.sources.base.TokenIndexes`), so a transfer imported
+from an export and fetched from the API later is stored once. Identical rows of one
+transaction in one file are that many transfers (numbered as repeats).
+
 Without a format, the header says which it is (:func:`detect_format`).
 """
 
@@ -35,6 +40,7 @@ from pathlib import Path
 from tracing.errors import ImportFormatError, InvalidAddress
 from tracing.model import Chain, TransferTable, checks, normalize_address
 from tracing.model.transfer import MAX_TIMESTAMP, NATIVE, Asset, parse_units
+from tracing.sources.base import TokenIndexes
 
 __all__ = ["FORMATS", "ImportResult", "detect_format", "parse_transfers", "read_transfers"]
 
@@ -91,6 +97,7 @@ class _Columns:
         self.by_chain: dict[Chain, dict[str, list]] = {}
         self.seen: dict[tuple[Chain, str, int], tuple] = {}
         self.rows = 0
+        self.token_index = TokenIndexes()  # one file is one listing
 
     def add(self, chain: Chain, tx_hash, index, block, timestamp, sender, receiver, asset: Asset, amount: int) -> None:
         self.rows += 1
@@ -233,16 +240,19 @@ def _tronscan(text: str, out: _Columns, addresses: _Addresses, options: dict) ->
             )
             continue
         with _at_line(line):
+            tx_hash = _tx_hash(Chain.TRON, row["transaction_id"])
+            sender, receiver = addresses(Chain.TRON, row["from_address"]), addresses(Chain.TRON, row["to_address"])
+            amount = parse_units(row["quant"], asset.decimals)
             out.add(
                 Chain.TRON,
-                _tx_hash(Chain.TRON, row["transaction_id"]),
-                0,
+                tx_hash,
+                out.token_index(tx_hash, contract, sender, receiver, amount),
                 _integer(row["block"], "block"),
                 _timestamp(row["block_ts"]),
-                addresses(Chain.TRON, row["from_address"]),
-                addresses(Chain.TRON, row["to_address"]),
+                sender,
+                receiver,
                 asset,
-                parse_units(row["quant"], asset.decimals),
+                amount,
             )
     return skipped
 
@@ -253,7 +263,6 @@ def _etherscan(text: str, out: _Columns, addresses: _Addresses, options: dict) -
     for _, row in rows:
         contract = row["ContractAddress"].lower()
         digits[contract] = max(digits.get(contract, 0), _fraction_digits(row["Value"]))
-    per_tx: dict[str, int] = {}
     for line, row in rows:
         with _at_line(line):
             contract = _contract(Chain.ETHEREUM, row["ContractAddress"], addresses)
@@ -262,17 +271,18 @@ def _etherscan(text: str, out: _Columns, addresses: _Addresses, options: dict) -
                 decimals = KNOWN_DECIMALS.get((Chain.ETHEREUM, contract), digits[row["ContractAddress"].lower()])
             asset = Asset(checks.symbol(row["TokenSymbol"] or "?"), contract, int(decimals))
             tx_hash = _tx_hash(Chain.ETHEREUM, row["Txhash"])
-            index = per_tx[tx_hash] = per_tx.get(tx_hash, -1) + 1  # the export has no log index: order within tx
+            sender, receiver = addresses(Chain.ETHEREUM, row["From"]), addresses(Chain.ETHEREUM, row["To"])
+            amount = parse_units(row["Value"], asset.decimals)
             out.add(
                 Chain.ETHEREUM,
                 tx_hash,
-                index,
+                out.token_index(tx_hash, contract, sender, receiver, amount),  # the export has no log index
                 _integer(row.get("Blockno") or "0", "Blockno"),
                 _timestamp(row["UnixTimestamp"]),
-                addresses(Chain.ETHEREUM, row["From"]),
-                addresses(Chain.ETHEREUM, row["To"]),
+                sender,
+                receiver,
                 asset,
-                parse_units(row["Value"], asset.decimals),
+                amount,
             )
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from tracing.model import Chain
 from tracing.model.transfer import NATIVE
 from tracing.settings import Settings
-from tracing.sources.base import Connector, Garbage, Known, Page, PageColumns, transfer_index
+from tracing.sources.base import Connector, Garbage, Known, Page, PageColumns
 from tracing.sources.http import HttpClient
 
 __all__ = ["OFFICIAL_TOKENS", "TronGrid"]
@@ -83,9 +83,10 @@ class TronGrid(Connector):
         amount = check.whole(item.get("value"), "value")
         if decimals > 36:
             raise check.fail(f"token decimals {decimals}")
+        tx_hash = check.hash(item.get("transaction_id")).lower()
         out.add(
-            check.hash(item.get("transaction_id")).lower(),
-            transfer_index(contract, sender, receiver, amount),
+            tx_hash,
+            out.token_index(tx_hash, contract, sender, receiver, amount),
             0,  # the trc20 listing carries no block number
             check.whole(item.get("block_timestamp"), "block_timestamp") // 1000,
             sender,
