@@ -11,10 +11,14 @@ _LISTED = re.compile(r"listed (\d{4}-\d{2}-\d{2})")
 
 
 def sanction_line(label) -> list:
-    """``OFAC SDN · GARANTEX EUROPE OU · listed 2022-04-05 · CYBER4; RUSSIA-EO14024``, the entity in bold."""
-    date = _LISTED.search(label.detail or "")
-    programs = _LISTED.sub("", label.detail or "").strip(" ;")
-    parts = [label.source, html.B(label.name), f"listed {date.group(1)}" if date else "listing date not given"]
+    """``OFAC SDN · GARANTEX EUROPE OU · listed 2022-04-05 · CYBER4; RUSSIA-EO14024``, the entity in bold.
+
+    The listing's own fields (``listed_on``, ``programs``) when it has them, else what its detail says.
+    """
+    found = _LISTED.search(label.detail or "")
+    date = label.listed_on or (found.group(1) if found else "")
+    programs = "; ".join(p for p in label.programs.split(";") if p) or _LISTED.sub("", label.detail or "").strip(" ;")
+    parts = [label.source, html.B(label.name), f"listed {date}" if date else "listing date not given"]
     parts += [programs] if programs else []
     return [p for k, part in enumerate(parts) for p in ([" · "] if k else []) + [part]]
 

@@ -39,7 +39,7 @@ def test_the_check_answers_the_cli_document(app, logged_in, capsys):
     assert answer.status_code == 200
     doc = answer.get_json()
     assert doc == cli_check(app, capsys, GARANTEX, "--chain", "tron")
-    assert doc["listed"] and doc["entries"][0]["entity"] == "GARANTEX EUROPE OU" and doc["api"] is None
+    assert doc["listed"] and doc["entries"][0]["entity"].startswith("GARANTEX EUROPE OU") and doc["api"] is None
     assert logged_in.get(f"/api/sanctions/{WALLET}").get_json() == cli_check(app, capsys, WALLET)
 
 

@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 from tracing.investigate import score_address
+from tracing.labels import LabelIndex
+from tracing.labels.snapshot import snapshot_labels
 from tracing.model import Chain, normalize_address
 from tracing.sources import demo
 
@@ -66,6 +68,26 @@ def test_the_thief_report_names_mules_and_origin(demo_store, world):
     assert report["tests"]["transfers"]["score"] > 50  # the scam bursts
     direct = {d["address"] for d in report["tests"]["relation"]["evidence"]["direct"]}
     assert direct == {demo.GARANTEX, demo.RUSICH}
+
+
+def test_each_listed_counterparty_is_named_once_by_the_shipped_list(demo_store, world):
+    """The demo's OFAC facts duplicate the shipped snapshot: the list wins, the demo keeps what it lacks."""
+    stored = [lb for lb in demo_store.stored_labels() if lb.category == "sanctioned"]
+    assert stored == []  # the snapshot holds every fact
+    report = score_address(demo_store, world.cast["thief"]).to_dict()
+    for party in report["tests"]["relation"]["evidence"]["direct"]:
+        assert [lb["source"] for lb in party["listings"]] == ["OFAC SDN"], party["address"]
+    names = {
+        party["address"]: party["listings"][0]["name"] for party in report["tests"]["relation"]["evidence"]["direct"]
+    }
+    assert names[demo.GARANTEX].startswith("GARANTEX EUROPE OU") and names[demo.RUSICH] == "Task Force Rusich"
+
+
+def test_demo_facts_the_list_lacks_are_kept(world):
+    lacking = LabelIndex([lb for lb in snapshot_labels() if lb.address != demo.GARANTEX])
+    kept = [lb for lb in demo.labels_to_store(world.labels, lacking) if lb.category == "sanctioned"]
+    assert [(lb.address, lb.source) for lb in kept] == [(demo.GARANTEX, demo.DEMO_FACTS)]
+    assert len(demo.labels_to_store(world.labels, LabelIndex())) == len(world.labels)  # no list: every fact
 
 
 def test_a_mule_is_traced_back_to_the_thief(demo_store, world):

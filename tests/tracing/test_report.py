@@ -11,6 +11,7 @@ import pytest
 from tracing.cases import Cases
 from tracing.cli import main
 from tracing.labels import Label
+from tracing.labels.snapshot import snapshot_version
 from tracing.model import Chain
 from tracing.report import canonical_hash, case_evidence, render_html, render_pdf, verify
 from tracing.sources import demo
@@ -77,9 +78,11 @@ def test_html_report_holds_rating_score_addresses_exits_notes_and_hash(made):
     assert (
         "229,985.00 USDT reached 5 exit(s)" in text
     )  # visible text folds the no-break spaces and "1 sanctioned destination(s)" in text
-    assert "GARANTEX EUROPE OU" in text and "Demo Exchange" in text and "OFAC SDN (demo facts)" in text
+    assert "GARANTEX EUROPE OU" in text and "Demo Exchange" in text and "OFAC SDN" in text
     assert sha in text and made["evidence"].doc["report"]["report_id"] in text
     assert '"model": "poison"' in text and "case.add_trace" in text  # parameters used, audit trail
+    shipped = [s for s in made["evidence"].doc["provenance"]["label_sources"] if s["source"] == "OFAC SDN"]
+    assert [s["list_version"] for s in shipped] == [snapshot_version()]  # the list screening used, though not stored
     for title in ("Summary of findings", "Flow of funds", "Notes", "Data provenance", "Audit trail", "Contents"):
         assert title in text
     embedded = next(t for t in page.tags if t == ("script", {"type": "application/json", "id": "evidence"}))

@@ -24,6 +24,8 @@ from tracing.errors import TracingError
 from tracing.flow import TraceParameters
 from tracing.investigate import gather, trace_stored
 from tracing.investigate.profiles import scored_profile
+from tracing.labels import OFAC_LIST
+from tracing.labels.snapshot import snapshot_labels, snapshot_version
 from tracing.model import Chain, normalize_address
 from tracing.model.transfer import format_units
 from tracing.params import Parameters
@@ -184,16 +186,28 @@ def _provenance(store: Store, items: set[tuple[str, str]]) -> dict:
     with store.engine.connect() as conn:
         label_rows = conn.execute(lists).all()
         fetch_rows = conn.execute(pulls).all() if items else []
+    sources = [
+        {"source": s, "category": c, "list_version": v, "labels": int(n), "added_at": int(a or 0)}
+        for s, c, v, n, a in label_rows
+    ]
     return {
-        "label_sources": [
-            {"source": s, "category": c, "list_version": v, "labels": int(n), "added_at": int(a or 0)}
-            for s, c, v, n, a in label_rows
-        ],
+        "label_sources": _with_snapshot(sources, chains),
         "fetches": [
             {"chain": c, "address": a, "source": s, "fetched_at": int(t), "complete": bool(done)}
             for c, a, s, t, done in fetch_rows
         ],
     }
+
+
+def _with_snapshot(sources: list[dict], chains: list[str]) -> list[dict]:
+    """The stored lists, with the shipped OFAC snapshot in place of a stored OFAC issue while it is the newer
+    (what screening used: see :meth:`Store.label_index`)."""
+    stored = max((s["list_version"] for s in sources if s["source"] == OFAC_LIST), default="")
+    if snapshot_version() <= stored:
+        return sources
+    shipped = sum(1 for lb in snapshot_labels() if str(lb.chain) in chains)
+    row = {"source": OFAC_LIST, "category": "sanctioned", "list_version": snapshot_version(), "labels": shipped}
+    return [s for s in sources if s["source"] != OFAC_LIST] + [{**row, "added_at": 0}]
 
 
 def _meta(investigator: str, now: float | None, kind: str) -> dict:

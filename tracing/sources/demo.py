@@ -26,11 +26,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from tracing.encodings import b58check_encode, b58encode, bech32_encode, keccak256
-from tracing.labels import Label
+from tracing.labels import OFAC_LIST, Label, LabelIndex
 from tracing.model import Chain, TransferTable
 from tracing.model.transfer import Asset
 
-__all__ = ["KEY_ACTORS", "SOURCE", "DemoWorld", "build_demo", "demo_address"]
+__all__ = ["DEMO_FACTS", "KEY_ACTORS", "SOURCE", "DemoWorld", "build_demo", "demo_address", "labels_to_store"]
 
 SOURCE = "demo"
 SEED = 20250301
@@ -60,6 +60,9 @@ OFAC_FACTS = (
 )
 RUSICH, GARANTEX, WANG = (fact[1] for fact in OFAC_FACTS[:3])
 LAZARUS, YAN = OFAC_FACTS[3][1], OFAC_FACTS[4][1]
+
+DEMO_FACTS = "OFAC SDN (demo facts)"
+"""The list the demo's OFAC facts are stored under when the OFAC list in use lacks them."""
 
 MULE_CHAINS, MULES_PER_CHAIN, PEEL_HOPS = 5, 3, 5
 BLOCK_SECONDS = {Chain.TRON: 3, Chain.ETHEREUM: 12, Chain.BITCOIN: 600, Chain.SOLANA: 1}
@@ -241,7 +244,7 @@ def _labels(cast: dict[str, str], other_hubs: dict[Chain, str]) -> list[Label]:
         for k in range(MULE_CHAINS)
     ]
     exchange += [Label(c, a, "Demo Exchange", "exchange", SOURCE, "hot wallet") for c, a in other_hubs.items()]
-    listed = [Label(c, a, name, "sanctioned", "OFAC SDN (demo facts)", detail) for c, a, name, detail in OFAC_FACTS]
+    listed = [Label(c, a, name, "sanctioned", DEMO_FACTS, detail) for c, a, name, detail in OFAC_FACTS]
     return exchange + listed
 
 
@@ -296,15 +299,29 @@ KEY_ACTORS = (
 )
 
 
+def labels_to_store(labels: list[Label], index: LabelIndex) -> list[Label]:
+    """The demo's ``labels`` without the OFAC facts the OFAC list in ``index`` already holds (the list wins):
+    each listed counterparty is named once."""
+    return [
+        lb
+        for lb in labels
+        if lb.source != DEMO_FACTS or not any(x.source == OFAC_LIST for x in index.sanctioned(lb.chain, lb.address))
+    ]
+
+
 def load_demo(store, *, replace: bool = True) -> int:
-    """Write the demo world into ``store`` (replacing an older copy); return transfers stored."""
+    """Write the demo world into ``store`` (replacing an older copy); return transfers stored.
+
+    Its OFAC facts are stored only where the OFAC list in use (the shipped
+    snapshot or a newer stored issue) lacks them.
+    """
     world = build_demo()
     if replace:
         store.delete_source(SOURCE)
-        store.delete_source("OFAC SDN (demo facts)")
+        store.delete_source(DEMO_FACTS)
     for table in world.tables.values():
         store.add_transfers(table, SOURCE)
-    store.add_labels(world.labels)
+    store.add_labels(labels_to_store(world.labels, store.label_index()))
     return len(world)
 
 
