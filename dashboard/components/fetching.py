@@ -24,7 +24,7 @@ from tracing.sources.files import FORMATS, parse_transfers
 from tracing.sources.registry import missing_key, source_for, source_title
 from tracing.store import Store
 
-__all__ = ["data_panel", "import_upload", "run_fetch"]
+__all__ = ["data_panel", "import_upload", "progress_values", "run_fetch"]
 
 MAX_UPLOAD = 11 * 2**20  # base64 grows it by a third: stays under MAX_CONTENT_LENGTH (16 MiB)
 FORMAT_HELP = {
@@ -121,7 +121,7 @@ def data_panel(chain: str, address: str) -> dbc.Card:
 def run_fetch(target: dict, progress=None, max_calls: int | None = None) -> dict:
     """Fetch the target's history into the app's store; a plain summary for the page (runs in the job)."""
     settings = JOBS.settings or Settings.from_env()
-    store = Store(JOBS.database_url)
+    store, source = Store(JOBS.database_url), None
     try:
         source = source_for(target["chain"], settings)
         summary = fetch_history(
@@ -133,8 +133,9 @@ def run_fetch(target: dict, progress=None, max_calls: int | None = None) -> dict
             max_calls=max_calls,
             progress=progress,
         )
-    except TracingError as err:
-        return {"ok": False, "error": type(err).__name__, "message": str(err)}
+    except TracingError as err:  # requests spent before the failure still count against a budget
+        calls = source.calls if source is not None else 0
+        return {"ok": False, "error": type(err).__name__, "message": str(err), "calls": calls}
     finally:
         store.close()
     return {
@@ -146,7 +147,7 @@ def run_fetch(target: dict, progress=None, max_calls: int | None = None) -> dict
     }
 
 
-def _progress_values(step: FetchProgress) -> tuple:
+def progress_values(step: FetchProgress) -> tuple:
     """(value, max, label, style) of the bar: done/total when known, else pages going round."""
     if step.total:
         return step.done, step.total, step.describe(), {"height": "1.2rem"}
@@ -178,7 +179,7 @@ def callback_address_fetch(set_progress, clicks, auto, target):
     if not target or not (clicks or auto):
         return no_update
     set_progress((0, 1, "starting…", {"height": "1.2rem"}))
-    return run_fetch(target, lambda step: set_progress(_progress_values(step)))
+    return run_fetch(target, lambda step: set_progress(progress_values(step)))
 
 
 @callback(

@@ -19,7 +19,7 @@ from tracing.sources.base import Known, TransferSource
 from tracing.store import Store
 from tracing.store.fetches import fetch_record, save_fetch
 
-__all__ = ["FetchCancelled", "FetchProgress", "FetchSummary", "fetch_history"]
+__all__ = ["FetchCancelled", "FetchProgress", "FetchSummary", "fetch_history", "needs_history"]
 
 
 class FetchCancelled(TracingError):
@@ -64,6 +64,19 @@ class FetchSummary:
             f"{self.pages} pages, {self.calls} requests, {self.seconds:.1f} s"
         )
         return text + (f"\nlimit reached: {self.limit}" if self.limit else "")
+
+
+def needs_history(store: Store, chain, address: str, source: str, *, direction: str = "forward") -> bool:
+    """Whether a trace reaching ``address`` should fetch its history from ``source`` (a connector's name).
+
+    True when the address was never fetched from ``source`` and the store holds none of
+    the transfers a trace would follow from it: none sent by it (``direction``
+    "forward"), or none received by it ("backward"). A trace stops at such an address
+    only because its onward transfers are missing.
+    """
+    if fetch_record(store, chain, address, source) is not None:
+        return False
+    return not store.has_transfers(chain, address, sent=direction != "backward")
 
 
 def fetch_history(

@@ -270,6 +270,13 @@ class Store:
         with self.engine.connect() as conn:
             return sorted(conn.execute(query).scalars())
 
+    def has_transfers(self, chain: Chain | str, address: str, *, sent: bool) -> bool:
+        """Whether any transfer ``sent`` (else received) by ``address`` is stored (one index lookup)."""
+        column = transfers.c.sender if sent else transfers.c.receiver
+        query = sa.select(transfers.c.id).where(transfers.c.chain == Chain.parse(chain).value, column == address)
+        with self.engine.connect() as conn:
+            return conn.execute(query.limit(1)).first() is not None
+
     def count_transfers(self, source: str | None = None) -> int:
         """How many transfers are stored (from one source, if given)."""
         query = sa.select(sa.func.count()).select_from(transfers)
