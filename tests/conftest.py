@@ -81,18 +81,22 @@ def _postgres_schema_url() -> str:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def any_store(request, tmp_path) -> Store:
-    """The same tests on SQLite and, when a server answers at 127.0.0.1:5432, on PostgreSQL."""
+def empty_database_url(request, tmp_path) -> str:
+    """The URL of a database no Store has opened yet: a new SQLite file, or a new PostgreSQL schema."""
     if request.param == "sqlite":
-        s = Store(f"sqlite:///{tmp_path / 'test.db'}")
-        yield s
-        s.close()
+        yield f"sqlite:///{tmp_path / 'test.db'}"
         return
     schema = _postgres_schema_url()
-    s = Store(f"{PG_URL}?options=-csearch_path%3D{schema}")
-    yield s
-    s.close()
+    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
     engine = sa.create_engine(PG_URL)
     with engine.begin() as conn:
         conn.execute(sa.text(f"drop schema {schema} cascade"))
     engine.dispose()
+
+
+@pytest.fixture
+def any_store(empty_database_url) -> Store:
+    """The same tests on SQLite and, when a server answers at 127.0.0.1:5432, on PostgreSQL."""
+    s = Store(empty_database_url)
+    yield s
+    s.close()

@@ -108,3 +108,26 @@ def test_reopening_an_existing_database_keeps_its_data(tmp_path):
     second = Store(url)
     assert second.count_transfers() == 2
     second.close()
+
+
+def test_processes_opening_a_new_database_together_migrate_it_once(empty_database_url):
+    """gunicorn's workers start together on a fresh database: each one used to create the tables too."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tracing.store import Store
+
+    opener = "import sys; from tracing.store import Store; Store(sys.argv[1]).close()"
+    root = Path(__file__).resolve().parents[2]
+    workers = [
+        subprocess.Popen([sys.executable, "-c", opener, empty_database_url], cwd=root, stderr=subprocess.PIPE)
+        for _ in range(4)
+    ]
+    answers = [(w.communicate(timeout=120)[1], w.returncode) for w in workers]
+    failures = [err.decode()[-300:] for err, status in answers if status != 0]
+    assert failures == []  # "table transfers already exists" / "duplicate key ... pg_type_typname_nsp_index"
+    store = Store(empty_database_url)
+    with store.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+    store.close()

@@ -13,6 +13,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.dialects import postgresql, sqlite
 
 from tracing.errors import ImportFormatError
@@ -28,6 +30,7 @@ __all__ = ["DEFAULT_URL", "Store", "database_url", "label_from_row", "label_row"
 
 DEFAULT_URL = "sqlite:///instance/tracing.db"
 _MIGRATIONS = Path(__file__).parent / "migrations"
+_MIGRATION_LOCK = 0x7472616369  # "traci": the advisory lock that serialises migrations on PostgreSQL
 _IN_CHUNK = 500  # addresses per IN (...) clause
 _INSERT_CHUNK = 5000
 
@@ -116,7 +119,17 @@ class Store:
         """Bring the schema to the newest migration (a no-op when it is there already)."""
         cfg = Config()
         cfg.set_main_option("script_location", str(_MIGRATIONS))
+        with self.engine.connect() as conn:  # the usual case, read without taking a lock
+            if set(MigrationContext.configure(conn).get_current_heads()) == set(
+                ScriptDirectory.from_config(cfg).get_heads()
+            ):
+                return
         with self.engine.begin() as conn:
+            # one process migrates at a time (gunicorn's workers start together on a fresh database)
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock, held until the commit
+            else:
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
 
