@@ -152,6 +152,8 @@ ADDRESS_FETCH_STATUS = "address-fetch-status"
 ADDRESS_UPLOAD = "address-upload"
 ADDRESS_UPLOAD_FORMAT = "address-upload-format"
 ADDRESS_UPLOAD_STATUS = "address-upload-status"
+ADDRESS_UPLOAD_OPTION = "address-upload-option"  # pattern ids {"type": ..., "name": asset|contract|decimals}
+ADDRESS_UPLOAD_OPTION_ERROR = "address-upload-option-error"
 
 # labels page
 LABELS_NAV = "labels-nav"

@@ -8,18 +8,19 @@ anything is stored: one wrong row stops it with its line number.
 """
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.background import JOBS
 from dashboard.components.upload import upload_bytes
 from dashboard.roles import requires
 from dashboard.services import services
-from tracing.errors import ImportFormatError, InvalidAddress, TracingError
+from tracing.errors import BadParameters, ImportFormatError, InvalidAddress, TracingError
 from tracing.investigate.imports import store_import
 from tracing.investigate.refresh import FetchProgress, fetch_history
 from tracing.model import normalize_address
 from tracing.settings import Settings
+from tracing.sources.file_options import OPTION_FIELDS
 from tracing.sources.files import FORMATS, parse_transfers
 from tracing.sources.registry import missing_key, source_for, source_title
 from tracing.store import Store
@@ -27,6 +28,13 @@ from tracing.store import Store
 __all__ = ["data_panel", "import_upload", "progress_values", "run_fetch"]
 
 MAX_UPLOAD = 11 * 2**20  # base64 grows it by a third: stays under MAX_CONTENT_LENGTH (16 MiB)
+OPTION_HELP = {  # what the upload form asks for exports that do not say it themselves
+    "asset": ("Token symbol", "TronScan: the token, if not USDT (give its contract too)"),
+    "contract": ("Token contract", "TronScan: the token's contract (T…), if not USDT"),
+    "decimals": ("Decimals", "TronScan, Etherscan: the token's decimals, if not read from the file"),
+}
+OPTIONS = {"type": ids.ADDRESS_UPLOAD_OPTION, "name": ALL}
+OPTION_ERRORS = {"type": ids.ADDRESS_UPLOAD_OPTION_ERROR, "name": ALL}
 FORMAT_HELP = {
     "auto": "format from the header",
     "generic-csv": "generic CSV (any chain)",
@@ -90,6 +98,7 @@ def data_panel(chain: str, address: str) -> dbc.Card:
             size="sm",
             className="mb-2",
         ),
+        *(_option_field(name) for name in OPTION_FIELDS),
         dcc.Upload(
             id=ids.ADDRESS_UPLOAD,
             children=html.Div(["Drop a CSV export here or ", html.A("choose a file")]),
@@ -116,6 +125,20 @@ def data_panel(chain: str, address: str) -> dbc.Card:
         className="shadow-sm mb-3",
         id=ids.ADDRESS_DATA,
     )
+
+
+def _option_field(name: str) -> html.Div:
+    """An upload option's input, with its error next to it (shown when the input is marked invalid)."""
+    label, help_text = OPTION_HELP[name]
+    field = dbc.Input(
+        id={"type": ids.ADDRESS_UPLOAD_OPTION, "name": name},
+        placeholder=f"{label} · {help_text}",
+        type="text",
+        size="sm",
+        inputmode="numeric" if name == "decimals" else "text",
+    )
+    error = dbc.FormFeedback(help_text, id={"type": ids.ADDRESS_UPLOAD_OPTION_ERROR, "name": name}, type="invalid")
+    return html.Div([field, error], className="mb-2")
 
 
 def run_fetch(target: dict, progress=None, max_calls: int | None = None) -> dict:
@@ -212,34 +235,52 @@ def callback_address_fetched(result, request):
     Output(ids.ADDRESS_UPLOAD_STATUS, "children"),
     Output(ids.ADDRESS_REQUEST, "data", allow_duplicate=True),
     Output(ids.ADDRESS_UPLOAD, "contents"),
+    Output(OPTIONS, "invalid"),
+    Output(OPTION_ERRORS, "children"),
     Input(ids.ADDRESS_UPLOAD, "contents"),
     State(ids.ADDRESS_UPLOAD, "filename"),
     State(ids.ADDRESS_UPLOAD_FORMAT, "value"),
+    State(OPTIONS, "value"),
     State(ids.ADDRESS_REQUEST, "data"),
     prevent_initial_call=True,
 )
 @requires("investigator")
-def callback_address_upload(contents, filename, fmt, request):
-    """Import the uploaded export: every row or none, with line-numbered errors (the upload is cleared for the next)."""
+def callback_address_upload(contents, filename, fmt, values, request):
+    """Import the uploaded export: every row or none, with line-numbered errors (the upload is cleared for the next).
+
+    A wrong token symbol, contract or decimals is said next to its field, and nothing is read.
+    """
+    names = OPTION_FIELDS  # the fields' layout order, which ALL keeps
+    fine = [False] * len(names), [OPTION_HELP[n][1] for n in names]
     if not contents:
-        return no_update, no_update, no_update
+        return no_update, no_update, no_update, *fine
     try:
-        summary = import_upload(contents, filename or "upload.csv", fmt)
+        summary = import_upload(contents, filename or "upload.csv", fmt, dict(zip(names, values)))
+    except BadParameters as err:
+        marks = [n == err.field for n in names], [err.reason if n == err.field else OPTION_HELP[n][1] for n in names]
+        alert = dbc.Alert(
+            f"Fix the {err.field}: nothing was imported.", color="danger", className="mb-0 small", id="upload-error"
+        )
+        return alert, no_update, None, *marks
     except TracingError as err:
-        return dbc.Alert(str(err), color="danger", className="mb-0 small", id="upload-error"), no_update, None
+        return dbc.Alert(str(err), color="danger", className="mb-0 small", id="upload-error"), no_update, None, *fine
     services().forget()
     lines = summary.lines() + [f"skipped {reason}" for reason in summary.skipped[:10]]
     if len(summary.skipped) > 10:
         lines.append(f"… and {len(summary.skipped) - 10} more rows skipped")
     alert = dbc.Alert([html.Div(line) for line in lines], color="success", className="mb-0 small", id="upload-done")
-    return alert, request, None
+    return alert, request, None, *fine
 
 
-def import_upload(contents: str, filename: str, fmt: str):
-    """Decode a dcc.Upload data URL, parse it in ``fmt`` and store it; the :class:`ImportSummary`."""
+def import_upload(contents: str, filename: str, fmt: str, options: dict | None = None):
+    """Decode a dcc.Upload data URL, parse it in ``fmt`` with ``options`` and store it; the :class:`ImportSummary`.
+
+    ``options`` (``asset``, ``contract``, ``decimals``: empty ones ignored) are checked
+    against the file's format; a wrong one raises BadParameters naming its field.
+    """
     if fmt != "auto" and fmt not in FORMATS:
         raise ImportFormatError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     data = upload_bytes(contents, filename)
     name = filename.rsplit("/", 1)[-1][:80]
-    result = parse_transfers(data, None if fmt == "auto" else fmt, name=name)
+    result = parse_transfers(data, None if fmt == "auto" else fmt, name=name, **(options or {}))
     return store_import(services().store, result, f"import:{result.format}:{name}")

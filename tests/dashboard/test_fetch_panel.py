@@ -3,10 +3,11 @@
 import base64
 
 import pytest
+from dash import no_update
 from dashboard_helpers import THIEF
 
 from dashboard import background
-from dashboard.components.fetching import data_panel, import_upload, run_fetch
+from dashboard.components.fetching import callback_address_upload, data_panel, import_upload, run_fetch
 from tracing.errors import ImportFormatError
 from tracing.settings import Settings
 
@@ -75,3 +76,53 @@ def test_a_job_reports_a_failing_source_as_a_message(monkeypatch, stub):
 def test_broken_uploads_say_why(app, contents, message):
     with app.server.test_request_context(), pytest.raises(ImportFormatError, match=message):
         import_upload(contents, "x.csv", "auto")
+
+
+def _upload(text: str) -> str:
+    return "data:text/csv;base64," + base64.b64encode(text.encode()).decode()
+
+
+TRONSCAN = "transaction_id,block,block_ts,from_address,to_address,confirmed,contractRet,quant\n"
+USDC_TRC20 = "TEkxiTehnzSmSe2XqrBj4w32RUN966rdz8"
+
+
+def test_the_upload_form_asks_for_symbol_contract_and_decimals(panel):
+    built = panel("tron", THIEF)
+    shown = {
+        name: _find(built, {"type": "address-upload-option", "name": name}).placeholder
+        for name in ("asset", "contract", "decimals")
+    }
+    assert shown["asset"].startswith("Token symbol") and shown["contract"].startswith("Token contract")
+    assert shown["decimals"].startswith("Decimals")
+
+
+@pytest.mark.parametrize(
+    ("values", "field", "reason"),
+    [
+        (["", "", "x6"], "decimals", "a whole number from 0 to 36"),
+        (["BTT", "", ""], "contract", "give its contract with its symbol"),
+        (["USDC", "Tnope", ""], "contract", "not a valid tron address"),
+    ],
+)
+def test_a_wrong_option_is_said_next_to_its_field_and_nothing_is_stored(app, services, values, field, reason):
+    me = "TJRabPrwbZy45sbavfcjinPJC18kjpRTv8"
+    contents = _upload(TRONSCAN + f"{'ef' * 32},1,1600000000,{me},{THIEF},true,SUCCESS,1.000000\n")
+    with app.server.test_request_context():
+        alert, request, cleared, invalid, errors = callback_address_upload(contents, "t.csv", "auto", values, {})
+    names = ["asset", "contract", "decimals"]
+    assert invalid == [n == field for n in names] and reason in errors[names.index(field)]
+    assert alert.color == "danger" and f"Fix the {field}" in alert.children and request is no_update and cleared is None
+    assert services.store.sources_of("tron", me) == []
+
+
+def test_an_upload_of_another_token_takes_its_symbol_contract_and_decimals(app, services):
+    me = "TJRabPrwbZy45sbavfcjinPJC18kjpRTv8"
+    contents = _upload(TRONSCAN + f"{'fe' * 32},1,1600000000,{me},{THIEF},true,SUCCESS,3.00\n")
+    with app.server.test_request_context():
+        alert, request, _, invalid, _ = callback_address_upload(
+            contents, "usdc.csv", "tronscan-csv", ["USDC", USDC_TRC20, "2"], {"r": 1}
+        )
+    assert alert.color == "success" and request == {"r": 1} and invalid == [False] * 3
+    table = services.store.transfers_of("tron", me)
+    assert [(a.symbol, a.contract, a.decimals) for a in table.assets] == [("USDC", USDC_TRC20, 2)]
+    assert [int(x) for x in table.amount] == [300]

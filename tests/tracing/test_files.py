@@ -2,8 +2,9 @@
 
 import pytest
 
-from tracing.errors import ImportFormatError
+from tracing.errors import BadParameters, ImportFormatError
 from tracing.model import Chain
+from tracing.sources.file_options import import_options
 from tracing.sources.files import read_transfers
 
 HEADER = "chain,tx_hash,index,block,timestamp,from,to,asset,contract,decimals,amount\n"
@@ -122,5 +123,34 @@ def test_real_etherscan_export_with_thousands_separators(shared_data):
 
 
 def test_tronscan_without_a_token_contract_is_refused(tmp_path):
-    with pytest.raises(ImportFormatError, match="--contract"):
+    with pytest.raises(BadParameters, match="give its contract with its symbol") as caught:
         read_transfers(_write(tmp_path, "x\n"), "tronscan-csv", asset="BTT")
+    assert caught.value.field == "contract"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "options", "field", "reason"),
+    [
+        ("tronscan-csv", {"decimals": "six"}, "decimals", "whole number from 0 to 36"),
+        ("tronscan-csv", {"decimals": 40}, "decimals", "whole number from 0 to 36"),
+        ("tronscan-csv", {"asset": "BTT", "contract": "TNotAnAddress"}, "contract", "not a valid tron address"),
+        ("tronscan-csv", {"contract": "TEkxiTehnzSmSe2XqrBj4w32RUN966rdz8"}, "asset", "give the symbol"),
+        ("tronscan-csv", {"asset": "A\x07", "contract": "TEkxiTehnzSmSe2XqrBj4w32RUN966rdz8"}, "asset", "control"),
+        ("etherscan-csv", {"contract": "0x" + "a" * 40}, "contract", "Etherscan export names its token"),
+        ("generic-csv", {"decimals": 6}, "decimals", "generic CSV names"),
+    ],
+)
+def test_import_options_are_checked_against_the_format(fmt, options, field, reason):
+    with pytest.raises(BadParameters, match=reason) as caught:
+        import_options(fmt, **options)
+    assert caught.value.field == field
+
+
+def test_a_tronscan_export_of_another_token_takes_its_symbol_contract_and_decimals(tmp_path):
+    header = "transaction_id,block,block_ts,from_address,to_address,confirmed,contractRet,quant\n"
+    row = f"{'ab' * 32},1,1600000000,{TREASURY},{OTHER},true,SUCCESS,2.500000\n"
+    result = read_transfers(
+        _write(tmp_path, header + row), asset="USDC", contract="TEkxiTehnzSmSe2XqrBj4w32RUN966rdz8", decimals="6"
+    )
+    (table,) = result.tables.values()
+    assert table.assets[0].symbol == "USDC" and table.assets[0].decimals == 6 and int(table.amount[0]) == 2_500_000

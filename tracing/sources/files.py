@@ -41,6 +41,7 @@ from tracing.errors import ImportFormatError, InvalidAddress
 from tracing.model import Chain, TransferTable, checks, normalize_address
 from tracing.model.transfer import MAX_TIMESTAMP, NATIVE, Asset, parse_units
 from tracing.sources.base import TokenIndexes
+from tracing.sources.file_options import import_options
 
 __all__ = ["FORMATS", "ImportResult", "detect_format", "parse_transfers", "read_transfers"]
 
@@ -343,7 +344,11 @@ def read_transfers(path: str | Path, fmt: str | None = None, **options) -> Impor
 
 
 def parse_transfers(data: bytes, fmt: str | None = None, *, name: str = "the file", **options) -> ImportResult:
-    """Parse the bytes of a CSV export (an uploaded file, say) like :func:`read_transfers`."""
+    """Parse the bytes of a CSV export (an uploaded file, say) like :func:`read_transfers`.
+
+    ``options`` are checked against the format first (:func:`~tracing.sources.file_options.import_options`):
+    a wrong one raises :class:`~tracing.errors.BadParameters` naming its field.
+    """
     if fmt is not None and fmt not in FORMATS:
         raise ImportFormatError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     try:
@@ -353,6 +358,7 @@ def parse_transfers(data: bytes, fmt: str | None = None, *, name: str = "the fil
     if not text.strip():
         raise ImportFormatError(f"{name}: the file is empty")
     fmt = fmt or detect_format(text)
+    options = import_options(fmt, **options)
     out = _Columns()
     skipped = FORMATS[fmt](text, out, _Addresses(), options) or []
     return ImportResult(out.tables(), out.rows + len(skipped), skipped, fmt)
