@@ -3,7 +3,7 @@
 import re
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.roles import requires
@@ -16,6 +16,7 @@ __all__ = [
     "GRAPH_LAYOUTS",
     "graph_layout",
     "graph_legend",
+    "graph_tip",
     "graph_tools",
     "register_graph_tools",
     "search_stylesheet",
@@ -97,7 +98,10 @@ def graph_legend() -> html.Div:
         (_swatch(CATEGORY_COLOURS["exchange"], "2px", "2px solid #495057"), "exchange (diamond: exit)"),
         (_swatch(CATEGORY_COLOURS["mixer"], "2px"), "mixer"),
         (_swatch(CATEGORY_COLOURS["bridge"], "2px"), "bridge"),
-        (_swatch(CATEGORY_COLOURS["sanctioned"], "30%", "3px solid #495057"), "sanctioned (octagon)"),
+        (
+            _swatch(CATEGORY_COLOURS["sanctioned"], "30%", "3px solid #842029"),
+            "SANCTIONED (red octagon, even an exchange)",
+        ),
         (_swatch(CATEGORY_COLOURS["more"], "4px", "1px dashed #495057"), "+N more: folded addresses, click to expand"),
         (_swatch("#ffffff", "50%", "3px solid #0d6efd"), "selected"),
     ]
@@ -107,6 +111,11 @@ def graph_legend() -> html.Div:
         className="small text-muted mt-2",
         id=ids.TRACE_LEGEND,
     )
+
+
+def graph_tip() -> html.Div:
+    """The tooltip over the graph: who the node under the pointer is (filled in the browser from its ``tip``)."""
+    return html.Div(id=ids.TRACE_TIP, className="graph-tip small", style={"display": "none"}, role="status")
 
 
 def search_stylesheet(text: str | None) -> tuple[list[dict], str]:
@@ -125,7 +134,19 @@ def trace_svg(request: dict) -> dict:
 
 
 def register_graph_tools() -> None:
-    """The callbacks of the tools: layout, search, PNG (drawn by the browser) and SVG (the reports' flow picture)."""
+    """The callbacks of the tools: layout, search, PNG (drawn by the browser) and SVG (the reports' flow picture),
+    and the tooltip (in the browser: nothing runs on the server)."""
+
+    clientside_callback(
+        """function (data) {
+            if (!data || !data.tip) { return [window.dash_clientside.no_update, {display: "none"}]; }
+            return [data.tip, {display: "block"}];
+        }""",
+        Output(ids.TRACE_TIP, "children"),
+        Output(ids.TRACE_TIP, "style"),
+        Input(ids.TRACE_GRAPH, "mouseoverNodeData"),
+        prevent_initial_call=True,
+    )
 
     @callback(
         Output(ids.TRACE_GRAPH, "layout"),

@@ -54,7 +54,7 @@ def counterparties_table(rows: list[dict], chain) -> dbc.Table | html.P:
             html.Tr(
                 [
                     html.Td(address_link(chain, r["address"]), className="cell-clip"),
-                    html.Td(r["label"], className="cell-clip", title=r["label"] or None),
+                    _label_cell(r),
                     html.Td(
                         amount(asset, r["received_from"]) if r["received_from"] else "-",
                         className="text-end font-monospace",
@@ -66,6 +66,17 @@ def counterparties_table(rows: list[dict], chain) -> dbc.Table | html.P:
         )
     head = ["Counterparty", "Label", "Received from", "Sent to", "Transfers"]
     return _table(head, body, "address-counterparties-table", numeric=head[2:])
+
+
+def _label_cell(r: dict) -> html.Td:
+    """Who a counterparty is; a sanctioned one reads SANCTIONED in bold red."""
+    if not r.get("sanctioned"):
+        return html.Td(r["label"], className="cell-clip", title=r["label"] or None)
+    return html.Td(
+        [html.Span("SANCTIONED", className="badge bg-danger me-1"), r["label"]],
+        className="cell-clip fw-bold text-danger",
+        title=f"SANCTIONED: {r['label']}",
+    )
 
 
 def _flag_cell(flags: str) -> html.Td:
@@ -83,7 +94,7 @@ def _transfer_row(r: dict, chain, address: str) -> html.Tr:
             html.Td(r["timestamp"], className="text-nowrap"),
             html.Td(r["direction"]),
             html.Td(address_link(chain, r["counterparty"]), className="cell-clip"),
-            html.Td(r["label"], className="cell-clip", title=r["label"] or None),
+            _label_cell(r),
             html.Td(amount(r["asset"], r["amount"]), className="text-end font-monospace"),
             html.Td(zscore(r["z"]), className="text-end"),
             _flag_cell(r["flags"]),

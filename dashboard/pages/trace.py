@@ -22,7 +22,7 @@ from dashboard.components.flow import (
     trace_summary,
 )
 from dashboard.components.fold import fold, register_fold
-from dashboard.components.graph_tools import graph_layout, graph_legend, graph_tools, register_graph_tools
+from dashboard.components.graph_tools import graph_layout, graph_legend, graph_tip, graph_tools, register_graph_tools
 from dashboard.components.trace_fetch import trace_fetch_area
 from dashboard.errors import error_alert, stale_alert
 from dashboard.roles import requires
@@ -151,7 +151,13 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
                             dcc.Loading(
                                 _card(
                                     "Flow graph",
-                                    [html.Div(id=ids.TRACE_SUMMARY), graph_tools(), graph, graph_legend(), export],
+                                    [
+                                        html.Div(id=ids.TRACE_SUMMARY),
+                                        graph_tools(),
+                                        html.Div([graph, graph_tip()], className="graph-frame"),
+                                        graph_legend(),
+                                        export,
+                                    ],
                                 ),
                                 type="circle",
                             ),

@@ -192,6 +192,24 @@ def test_counterparties_are_ranked_per_asset_so_the_lazarus_payment_leads_eth(se
     assert all(len([a for a in assets if a == s]) <= 10 for s in set(assets))
 
 
+def test_sanctioned_counterparties_read_sanctioned_in_both_tables(services):
+    from dashboard.components.transfers import counterparties_table, transfers_table
+    from tracing.sources.demo import GARANTEX
+    from tracing.summaries import counterparties, transfer_records
+
+    found = services.investigate("tron", THIEF, Parameters())
+    table = found.report.table
+    rows = [i for i in range(len(table)) if table.receiver[i] == GARANTEX]
+    records = transfer_records(found.report, rows, found.labels, found.z)
+    assert records[0]["sanctioned"] and records[0]["label"].startswith("GARANTEX")
+    cell = str(transfers_table(records, "tron", THIEF))
+    assert "SANCTIONED" in cell and "text-danger" in cell
+    parties = counterparties(found.report, found.labels)
+    assert {r["address"] for r in parties if r["sanctioned"]} >= {GARANTEX}
+    assert "SANCTIONED" in str(counterparties_table(parties, "tron"))
+    assert not any(r["sanctioned"] for r in parties if r["address"] != GARANTEX and "sanctioned" not in r["label"])
+
+
 def test_the_pages_charts_follow_the_asset_picker(app, services):
     from tracing.sources.demo import build_demo
 

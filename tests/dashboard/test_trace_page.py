@@ -105,8 +105,11 @@ def test_the_summary_and_the_table_list_the_sanctioned_destination(app, page, th
     from tracing.sources.demo import GARANTEX
 
     with app.server.test_request_context("/"):
-        _, summary, exits, _ = page.callback_trace_results(request_for(page, theft, model="poison"))
+        elements, summary, exits, _ = page.callback_trace_results(request_for(page, theft, model="poison"))
     assert "Sanctioned: 1 address(es), 8,000.00 USDT" in str(summary)
+    node = next(e["data"] for e in elements if e["data"]["id"] == GARANTEX)
+    assert node["sanctioned"] and node["caption"].startswith("SANCTIONED\nGARANTEX EUROPE OU")
+    assert node["tip"].startswith("SANCTIONED · GARANTEX EUROPE OU") and GARANTEX in node["tip"]
     text = str(exits)
     assert (
         text.index("Exchanges (freeze requests)") < text.index("Sanctioned · 1 · 8,000.00 USDT") < text.index(GARANTEX)
@@ -161,7 +164,8 @@ def test_the_graph_is_readable_at_its_default_zoom_with_legend_ring_search_and_p
     assert graph.layout["fit"] is False and min(fonts) * zoom >= 11
     assert any(s["selector"] == "node:selected" for s in STYLESHEET)
     legend = str(find_component(layout, "trace-legend"))
-    assert "sanctioned (octagon)" in legend and "exchange" in legend and "+N more" in legend
+    assert "SANCTIONED (red octagon" in legend and "exchange" in legend and "+N more" in legend
+    assert find_component(layout, "trace-graph-tip").style == {"display": "none"}  # filled on hover, in the browser
     assert {"compact", "fit"} <= set(graph_tools.GRAPH_LAYOUTS)
     stylesheet, query = graph_tools.search_stylesheet('Garantex"]; x')
     assert query == "Garantex x" and stylesheet[-1]["selector"].startswith('node[id @*= "Garantex x"]')

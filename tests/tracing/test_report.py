@@ -113,6 +113,18 @@ def test_html_report_is_self_contained_and_user_text_stays_text(made):
     ]  # plotly.js and the drawing code, nothing from the data
 
 
+def test_transfers_of_note_name_who_is_at_each_end(made):
+    store, cases = made["store"], Cases(made["store"])
+    mine = store.transfers_of(Chain.TRON, THIEF)
+    paid = int(next(i for i, to in enumerate(mine.receiver) if to == GARANTEX))
+    case = cases.create("alice", "Garantex payment", "", "theft")
+    cases.add_item("alice", case.id, "transfer", THIEF, ref=f"{mine.tx_hash[paid]}:{mine.index[paid]}")
+    evidence = case_evidence(store, case.id, investigator="alice")
+    (note,) = evidence.doc["transfers"]
+    assert note["from_labels"] == [] and [lb["category"] for lb in note["to_labels"]] == ["sanctioned"]
+    assert "SANCTIONED: GARANTEX EUROPE OU" in Page(render_html(evidence).decode()).visible
+
+
 @pytest.fixture(scope="module")
 def pdf_text(made):
     if shutil.which("pdftotext") is None:

@@ -2,7 +2,9 @@
 
 Layered left to right by hop (backward traces grow to the left, so money always flows
 left to right), node size by amount received, colour by category and taint share,
-edge width by amount with the amount as label. Plain dicts: dash-cytoscape draws them,
+edge width by amount with the amount as label. A sanctioned address is a red octagon
+captioned SANCTIONED whatever else it is (an exchange may be listed). Each node
+carries ``tip``, the text of its tooltip. Plain dicts: dash-cytoscape draws them,
 and tests read them.
 """
 
@@ -15,7 +17,7 @@ import networkx as nx
 
 from tracing.figures import amount, short_address
 
-__all__ = ["CATEGORY_COLOURS", "STYLESHEET", "cytoscape_elements", "path_to"]
+__all__ = ["CATEGORY_COLOURS", "STYLESHEET", "cytoscape_elements", "node_tip", "path_to"]
 
 CATEGORY_COLOURS = {
     "source": "#212529",
@@ -46,7 +48,10 @@ STYLESHEET = [
     },
     {"selector": "node[kind = 'more']", "style": {"shape": "round-rectangle", "border-style": "dashed"}},
     {"selector": "node[kind = 'exit']", "style": {"shape": "diamond", "border-width": 2}},
-    {"selector": "node[category = 'sanctioned']", "style": {"shape": "octagon", "border-width": 3}},
+    {
+        "selector": "node[?sanctioned]",
+        "style": {"shape": "octagon", "border-width": 4, "border-color": "#842029", "color": "#b02a37"},
+    },
     {
         "selector": "edge",
         "style": {
@@ -77,6 +82,8 @@ STYLESHEET = [
 def _colour(data: dict) -> str:
     if data["kind"] in ("source", "more"):
         return CATEGORY_COLOURS[data["kind"]]
+    if data.get("sanctioned"):
+        return CATEGORY_COLOURS["sanctioned"]
     if data["category"] in CATEGORY_COLOURS:
         return CATEGORY_COLOURS[data["category"]]
     share = min(max(data["taint"], 0.0), 1.0)
@@ -120,13 +127,16 @@ def cytoscape_elements(g: nx.DiGraph, *, symbol: str = "", highlight: Iterable[s
     elements = []
     for node, d in g.nodes(data=True):
         name = d["label"] if d["kind"] == "more" else (d["label"] or short_address(node))
+        flag = "SANCTIONED\n" if d.get("sanctioned") else ""
         elements.append(
             {
                 "data": {
                     "id": node,
-                    "caption": f"{name}\n{amount(symbol, d['received'])}".strip(),
+                    "caption": f"{flag}{name}\n{amount(symbol, d['received'])}".strip(),
+                    "tip": node_tip(node, d, symbol),
                     "size": round(18 + 42 * math.sqrt(d["received"] / biggest_node), 1),
                     "colour": _colour(d),
+                    "sanctioned": bool(d.get("sanctioned")),
                     **{k: d[k] for k in ("hop", "received", "taint", "label", "category", "kind", "count")},
                 },
                 "position": where[node],
@@ -148,6 +158,24 @@ def cytoscape_elements(g: nx.DiGraph, *, symbol: str = "", highlight: Iterable[s
             }
         )
     return elements
+
+
+def node_tip(node: str, d: dict, symbol: str = "") -> str:
+    """The tooltip of a display-graph node: who it is (SANCTIONED first when listed), the amount, hop and taint.
+
+    >>> print(node_tip("TAddr", {"label": "Garantex", "category": "exchange", "sanctioned": True, "kind": "exit",
+    ...                          "received": 8000.0, "hop": 2, "taint": 0.5, "count": 1}, "USDT"))
+    SANCTIONED · Garantex · exchange
+    TAddr
+    8,000.00 USDT received at hop 2 · 50.0% of its inflow traced
+    """
+    if d["kind"] == "more":
+        return f"{d['label']} addresses folded · {amount(symbol, d['received'])} received · click to expand"
+    who = " · ".join(x for x in ("SANCTIONED" if d.get("sanctioned") else "", d["label"], d["category"]) if x)
+    if d["kind"] == "source":
+        return "\n".join([who or "no label known", node, "the trace's source"])
+    where = f"{amount(symbol, d['received'])} received at hop {d['hop']} · {100 * d['taint']:.1f}% of its inflow traced"
+    return "\n".join([who or "no label known", node, where])
 
 
 def path_to(g: nx.DiGraph, node: str) -> list[str]:

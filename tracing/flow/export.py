@@ -20,15 +20,25 @@ from tracing.spreadsheet import safe_records
 
 __all__ = ["CSV_COLUMNS", "FORMATS", "check_export_path", "export_trace", "trace_bytes", "trace_csv"]
 
-CSV_COLUMNS = ("tx_hash", "index", "timestamp", "from", "to", "asset", "amount", "traced", "hop")
+_ENDS = ("entity", "category", "sanctioned")
+CSV_COLUMNS = (
+    *("tx_hash", "index", "timestamp", "from", "to", "asset", "amount", "traced", "hop"),
+    *(f"{end}_{name}" for end in ("from", "to") for name in _ENDS),
+)
 
 
 def trace_csv(trace: Trace) -> str:
-    """The traced transfers as CSV text (header :data:`CSV_COLUMNS`); no cell is a spreadsheet formula."""
+    """The traced transfers as CSV text (header :data:`CSV_COLUMNS`: each end's entity, category and whether it
+    is sanctioned beside the transfer); no cell is a spreadsheet formula."""
+    names = {r["address"]: (r["label"], r["category"], "yes" if r["sanctioned"] else "") for r in trace.address_rows()}
+    rows = [
+        {**row, **{f"{end}_{k}": v for end in ("from", "to") for k, v in zip(_ENDS, names.get(row[end], ("",) * 3))}}
+        for row in trace.edge_rows()
+    ]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(safe_records(trace.edge_rows()))
+    writer.writerows(safe_records(rows))
     return out.getvalue()
 
 
@@ -40,9 +50,15 @@ def _xml_safe(value):
 
 
 def _xml_graph(trace: Trace) -> nx.MultiDiGraph:
-    """The transfer multigraph with every text attribute writable as XML (control characters become U+FFFD)."""
+    """The transfer multigraph with every text attribute writable as XML (control characters become U+FFFD).
+
+    Each node carries ``entity``, ``category`` and ``sanctioned``; its ``label`` (what
+    Gephi and yEd draw) is the entity, or the address when no label names it.
+    """
     g = trace_graph(trace)
-    for _, data in g.nodes(data=True):
+    for node, data in g.nodes(data=True):
+        data["entity"] = data.get("label", "")
+        data["label"] = data["entity"] or node
         data.update({k: _xml_safe(v) for k, v in data.items()})
     for *_, data in g.edges(keys=True, data=True) if g.is_multigraph() else g.edges(data=True):
         data.update({k: _xml_safe(v) for k, v in data.items()})

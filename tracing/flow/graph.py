@@ -84,18 +84,18 @@ def display_graph(trace: Trace, *, max_fanout: int = 8, max_nodes: int = 40, exp
     max_fanout : int
         A node with more counterparties downstream (in the trace's direction) keeps the
         ``max_fanout`` largest and folds the rest into one ``'<node>+more'`` node.
-        Exits are never folded away.
+        Exits and sanctioned addresses are never folded away.
     max_nodes : int
         Past this many drawn addresses, those that received the least traced value fold
-        into a "+N more" node of the address they came from (the source, exits and the
-        counterparties of expanded nodes always stay).
+        into a "+N more" node of the address they came from (the source, exits, sanctioned
+        addresses and the counterparties of expanded nodes always stay).
     expanded : iterable of str
         Nodes whose counterparties are all shown.
 
     Returns
     -------
     networkx.DiGraph
-        Nodes: ``hop``, ``received``, ``taint`` (share of inflow), ``label``, ``category``,
+        Nodes: ``hop``, ``received``, ``taint`` (share of inflow), ``label``, ``category``, ``sanctioned``,
         ``kind`` ('source', 'exit', 'address' or 'more'), ``count`` (addresses a node
         stands for). Edges: ``traced`` and ``value`` (sums), ``count``, ``first``,
         ``last`` (unix times) and ``transactions``.
@@ -109,6 +109,8 @@ def display_graph(trace: Trace, *, max_fanout: int = 8, max_nodes: int = 40, exp
             downstream[near].append((e["traced"], far))
     rows = {str(a): i for i, a in enumerate(trace.addresses)}
     exits = {e.address for e in trace.exits}
+    sanctioned = {str(a) for a, g in zip(trace.addresses, trace.group) if g == "sanctioned"}
+    pinned = exits | sanctioned  # never folded away
     shown_by = set()
     for near, fars in downstream.items():
         fars.sort(key=lambda x: -x[0])
@@ -119,10 +121,10 @@ def display_graph(trace: Trace, *, max_fanout: int = 8, max_nodes: int = 40, exp
         if near in group or near in expanded or len(downstream[near]) <= max_fanout:
             continue
         for _, far in downstream[near][max_fanout:]:
-            if far not in shown_by and far not in exits and far != trace.source:
+            if far not in shown_by and far not in pinned and far != trace.source:
                 group.setdefault(far, more_node(near))
-    _fold_descendants(group, downstream, trace.source, exits)
-    _fold_beyond_budget(group, downstream, trace, rows, exits, set(expanded), max_nodes)
+    _fold_descendants(group, downstream, trace.source, pinned)
+    _fold_beyond_budget(group, downstream, trace, rows, pinned, set(expanded), max_nodes)
     g = nx.DiGraph(source=trace.source, direction=trace.params.direction, model=trace.params.model)
     share = trace.taint_share
     for address, i in rows.items():
@@ -137,6 +139,7 @@ def display_graph(trace: Trace, *, max_fanout: int = 8, max_nodes: int = 40, exp
             taint=float(share[i]),
             label=trace.label[i],
             category=trace.category[i],
+            sanctioned=address in sanctioned,
             kind=kind,
             count=1,
         )
@@ -247,7 +250,8 @@ def _merge(edges: dict, key, e: dict) -> None:
 def _fold(g: nx.DiGraph, node: str, trace: Trace, i: int) -> None:
     """Add address ``i`` of the trace into the collapsed node ``node``."""
     if node not in g:
-        g.add_node(node, hop=int(trace.hop[i]), received=0.0, taint=0.0, label="", category="", kind="more", count=0)
+        blank = {"label": "", "category": "", "sanctioned": False, "kind": "more", "count": 0}
+        g.add_node(node, hop=int(trace.hop[i]), received=0.0, taint=0.0, **blank)
     data = g.nodes[node]
     data["count"] += 1
     data["received"] += float(trace.received[i])

@@ -200,7 +200,8 @@ class Trace:
         ]
 
     def address_rows(self) -> list[dict]:
-        """Per-address results as JSON-ready dicts."""
+        """Per-address results as JSON-ready dicts; ``label`` is the entity shown, ``sanctioned`` whether any
+        sanctions list names the address (an exchange may be listed too)."""
         dec, share = self.asset.decimals, self.taint_share
         return [
             {
@@ -213,6 +214,7 @@ class Trace:
                 "last": int(self.last[i]),
                 "label": self.label[i],
                 "category": self.category[i],
+                "sanctioned": bool(self.group) and self.group[i] == "sanctioned",
             }
             for i in range(len(self))
         ]

@@ -141,7 +141,7 @@ def _address_section(store: Store, chain: str | None, address: str, params: Para
 def _trace_section(store: Store, chain: str, address: str, params: dict) -> dict:
     result = trace_stored(store, address, TraceParameters.from_mapping(params), chain=chain)
     doc = result.to_dict()
-    sanctioned = [a for a in doc["addresses"] if a["category"] == "sanctioned" and a["received"] > 0]
+    sanctioned = [a for a in doc["addresses"] if a["sanctioned"] and a["received"] > 0]  # a listed exchange too
     return {**doc, "sanctioned": sanctioned, "total_to_exits": round(sum(e["amount"] for e in doc["exits"]), 6)}
 
 
@@ -153,7 +153,10 @@ def _transfer_section(store: Store, chain: str, address: str, ref: str) -> dict:
         return {"chain": chain, "address": address, "ref": ref, "error": "this transfer is not in the store"}
     i = int(rows[0])
     asset = table.assets[table.asset[i]]
+    index = store.label_index(chain)
+    ends = {end: str(who[i]) for end, who in (("from", table.sender), ("to", table.receiver))}
     return {
+        **{f"{end}_labels": _labels(index, table.chain, who) for end, who in ends.items()},
         "chain": chain,
         "address": address,
         "ref": ref,

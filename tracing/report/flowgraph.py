@@ -54,7 +54,8 @@ def flow_svg(doc: dict, *, per_column: int = _PER_COLUMN) -> str:
         )
         for i, row in enumerate(shown):
             y = 28 + i * _ROW_H
-            category = "source" if row["address"] == doc["source"] else row.get("category") or ""
+            listed = "sanctioned" if row.get("sanctioned") else ""  # a listed exchange is drawn as sanctioned
+            category = "source" if row["address"] == doc["source"] else listed or row.get("category") or ""
             colour = CATEGORY_COLOURS.get(category, CATEGORY_COLOURS[""])
             position[row["address"]] = (x, y)
             name = row.get("label") or short_address(row["address"])

@@ -33,7 +33,7 @@ td, code { overflow-wrap: anywhere; } code { font-size: 8.5pt; }
 .addr { font-family: 'DejaVu Sans Mono', monospace; font-size: 8.5pt; overflow-wrap: anywhere; }
 .risk { color: white; padding: 1px 7px; border-radius: 3px; font-weight: bold; font-size: 9pt; }
 .kicker { color: #1565c0; text-transform: uppercase; letter-spacing: .1em; margin: 0; }
-.muted { color: #777; } .error { color: #b71c1c; } .note { border-left: 3px solid #90a4ae; padding: 0 .8em;
+.muted { color: #777; } .error, .sanctioned { color: #b71c1c; } .note { border-left: 3px solid #90a4ae; padding: 0 .8em;
 margin: .6em 0; } .note-head { color: #555; font-size: 9pt; margin-bottom: 0; }
 ul.evidence { margin: 0; padding-left: 1.1em; } figure { margin: .5em 0; } .chart { width: 100%; }
 figure img, figure svg { max-width: 100%; height: auto; } figcaption { color: #555; font-size: 9pt; }

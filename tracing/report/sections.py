@@ -192,7 +192,8 @@ def _trace(ctx: Context, t: dict) -> str:
         [
             ctx.addr(t["chain"], e["address"]),
             escape(e["label"]),
-            escape(e["category"]),
+            escape(e["category"])
+            + ("<br><b class='sanctioned'>SANCTIONED</b>" if e.get("group") == "sanctioned" else ""),
             _amount(e["amount"], symbol),
             str(e["hop"]),
             escape(when(e["first"])),
@@ -220,13 +221,23 @@ def _trace(ctx: Context, t: dict) -> str:
     return "".join(out)
 
 
+def _named(ctx: Context, chain: str, address: str, labels: list[dict]) -> str:
+    """An address with who it is below it; a sanctions entry in bold red."""
+    names = sorted({(lb["category"] == "sanctioned", lb["name"], lb["category"]) for lb in labels}, reverse=True)
+    lines = [
+        f"<br><b class='sanctioned'>SANCTIONED: {escape(name)}</b>" if listed else f"<br>{escape(name)} ({escape(cat)})"
+        for listed, name, cat in names
+    ]
+    return ctx.addr(chain, address) + "".join(lines)
+
+
 def transfers(ctx: Context) -> str:
     rows = [
         [
             f"<code>{escape(t.get('tx_hash', t['ref']))}</code>",
             escape(when(t.get("timestamp"))),
-            ctx.addr(t["chain"], t.get("from", "")),
-            ctx.addr(t["chain"], t.get("to", "")),
+            _named(ctx, t["chain"], t.get("from", ""), t.get("from_labels", [])),
+            _named(ctx, t["chain"], t.get("to", ""), t.get("to_labels", [])),
             _amount(t["amount"], t["asset"]) if "amount" in t else escape(t.get("error", "")),
         ]
         for t in ctx.doc["transfers"]

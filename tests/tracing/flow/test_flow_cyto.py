@@ -2,6 +2,8 @@
 
 from tracing.flow import TraceParameters, display_graph, trace
 from tracing.flow.cyto import CATEGORY_COLOURS, cytoscape_elements, path_to
+from tracing.labels import Label, LabelIndex
+from tracing.model import Chain
 from tracing.testing import make_table
 
 
@@ -33,3 +35,30 @@ def test_the_path_to_a_node_is_highlighted():
     assert path == ["S", "A", "C"]
     assert {k for k, e in found.items() if e["classes"] == "highlight"} == {"S", "A", "C", "S->A", "A->C"}
     assert path_to(g, "NOWHERE") == []
+
+
+def test_a_sanctioned_address_is_unmistakable_even_when_it_is_an_exchange_too():
+    fan = [f"W{k:02d}" for k in range(12)]  # A pays twelve wallets; the smallest payment goes to the listed one
+    table = make_table(
+        [100, 30, *range(20, 8, -1)],
+        times=list(range(1, 15)),
+        senders=["S", "A", *["A"] * 12],
+        receivers=["A", "X", *fan],
+    )
+    labels = LabelIndex(
+        [
+            Label(Chain.TRON, "X", "Shady Exchange", "exchange", "pack"),
+            Label(Chain.TRON, "X", "SHADY EXCHANGE LLC", "sanctioned", "OFAC SDN"),
+            Label(Chain.TRON, "W11", "Listed Wallet", "sanctioned", "OFAC SDN"),
+        ]
+    )
+    g = display_graph(trace(table, "S", TraceParameters(model="poison"), labels=labels), max_fanout=8)
+    found = {e["data"]["id"]: e["data"] for e in cytoscape_elements(g, symbol="USDT")}
+    exchange = found["X"]
+    assert exchange["kind"] == "exit" and exchange["category"] == "exchange" and exchange["sanctioned"]
+    assert exchange["colour"] == CATEGORY_COLOURS["sanctioned"] and exchange["caption"].startswith("SANCTIONED\n")
+    assert exchange["tip"].splitlines()[:2] == ["SANCTIONED · Shady Exchange · exchange", "X"]
+    assert found["W11"]["sanctioned"] and "W10" not in found  # the smallest payment, listed: never folded away
+    assert found["A+more"]["kind"] == "more" and "folded" in found["A+more"]["tip"]
+    assert not found["A"]["sanctioned"] and found["A"]["tip"].startswith("no label known\nA\n")
+    assert found["S"]["tip"].endswith("the trace's source")

@@ -1,6 +1,7 @@
 """Exports: GraphML and GEXF read back by networkx, JSON and CSV."""
 
 import csv
+import io
 import json
 
 import networkx as nx
@@ -8,6 +9,7 @@ import pytest
 
 from tracing.errors import BadParameters, ExportFailed
 from tracing.flow import FORMATS, TraceParameters, export_trace, trace, trace_bytes
+from tracing.sources.demo import GARANTEX
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +30,18 @@ def test_graph_files_round_trip(tmp_path, theft_trace, reader):
     assert amounts[-1] == 250_000
 
 
+@pytest.mark.parametrize("suffix", [".graphml", ".gexf"])
+def test_graph_nodes_name_their_entity_and_sanctions(tmp_path, theft_trace, suffix):
+    g = (nx.read_graphml if suffix == ".graphml" else nx.read_gexf)(export_trace(theft_trace, tmp_path / f"t{suffix}"))
+    garantex = g.nodes[GARANTEX]
+    assert garantex["entity"] == "GARANTEX EUROPE OU" and garantex["category"] == "sanctioned"
+    assert garantex["sanctioned"] in (True, "true") and garantex["label"] == "GARANTEX EUROPE OU"
+    exit_ = g.nodes[theft_trace.exits[0].address]
+    assert exit_["entity"] == "Demo Exchange" and exit_["sanctioned"] in (False, "false")
+    source = g.nodes[theft_trace.source]
+    assert source["entity"] == "" and source["label"] == theft_trace.source  # Gephi draws the address, not nothing
+
+
 def test_json_and_csv(tmp_path, theft_trace):
     doc = json.loads(export_trace(theft_trace, tmp_path / "t.json").read_text())
     assert doc["source"] == theft_trace.source
@@ -37,6 +51,12 @@ def test_json_and_csv(tmp_path, theft_trace):
     rows = list(csv.DictReader(text.splitlines()))
     assert len(rows) == len(theft_trace.edges)
     assert rows[0]["amount"] == "250000" and rows[0]["hop"] == "1"
+    garantex = next(r for r in rows if r["to_category"] == "sanctioned")
+    assert garantex["to_entity"] == "GARANTEX EUROPE OU" and garantex["to_sanctioned"] == "yes"
+    assert garantex["from_entity"] == "" and garantex["from_sanctioned"] == ""
+    assert {r["to_entity"] for r in rows if r["to_category"] == "exchange"} == {"Demo Exchange"}
+    assert doc["addresses"][0]["sanctioned"] is False
+    assert [a["sanctioned"] for a in doc["addresses"] if a["category"] == "sanctioned"] == [True]
 
 
 def test_an_unknown_extension_is_refused(tmp_path, theft_trace):
@@ -103,8 +123,9 @@ def hostile_trace():
 
 
 def test_csv_cells_are_never_spreadsheet_formulas():
-    rows = list(csv.DictReader(trace_bytes(hostile_trace(), ".csv").decode().splitlines()))
-    assert rows[0]["tx_hash"] == "'@SUM(1+1)"
+    text = trace_bytes(hostile_trace(), ".csv").decode()
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))  # a cell may hold \x0b, where splitlines() splits
+    assert rows[0]["tx_hash"] == "'@SUM(1+1)" and rows[0]["to_entity"].startswith("Mule")
     assert {r["asset"] for r in rows} == {'\'=HYPERLINK("http://evil.example","x")'}
     cells = [v for r in rows for v in r.values()]
     assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in cells)
