@@ -9,6 +9,8 @@ measures distances: assigning an address never refits anything.
 """
 
 import json
+import os
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,10 +29,19 @@ from tracing.profiles.features import FEATURE_NAMES, Reference
 from tracing.profiles.naming import name_clusters
 from tracing.profiles.selection import ALGORITHMS, Measured, candidates, centres_of, nearest, select
 
-__all__ = ["FORMAT", "OUTLIER_QUANTILE", "ProfileModel", "describe_extremes", "fit_model"]
+__all__ = [
+    "AS_GIVEN",
+    "FORMAT",
+    "OUTLIER_QUANTILE",
+    "ProfileModel",
+    "cluster_metrics",
+    "describe_extremes",
+    "fit_model",
+]
 
 FORMAT = 1  # bump when the saved layout changes: older files are refused with a message
 OUTLIER_QUANTILE = 0.99
+AS_GIVEN = "the features as given"  # the space of a model with neither power transform nor PCA
 
 
 @dataclass
@@ -95,12 +106,28 @@ class ProfileModel:
             "candidates": [m.to_dict() for m in self.measured],
         }
 
+    @property
+    def space(self) -> str:
+        """In words, the space the model clusters in (where its silhouette is measured)."""
+        steps = []
+        if self.pipeline.named_steps["power"] != "passthrough":
+            steps.append("power-transformed (Yeo-Johnson) and standardised")
+        pca = self.pipeline.named_steps["pca"]
+        if pca != "passthrough":
+            steps.append(f"reduced by PCA to {pca.n_components_} of {pca.n_features_in_} components")
+        return "the features " + ", then ".join(steps) if steps else AS_GIVEN
+
     def save(self, path: str | Path) -> Path:
-        """Write the model (``path``, joblib) and its summary (``path`` with ``.json``)."""
+        """Write the model (``path``, joblib) and its summary (``path`` with ``.json``).
+
+        Each file is written beside its place and then renamed into it, so a reader
+        (another worker) never loads a half-written model.
+        """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        joblib.dump(self, path)
-        path.with_suffix(".json").write_text(json.dumps(self.summary(), indent=2, default=float))
+        _write_whole(path, lambda partial: joblib.dump(self, partial))
+        text = json.dumps(self.summary(), indent=2, default=float)
+        _write_whole(path.with_suffix(".json"), lambda partial: partial.write_text(text))
         return path
 
     @classmethod
@@ -122,6 +149,13 @@ class ProfileModel:
                 f"the profile model at {path} ({found}) is outdated; retrain: 'tracing profiles train'"
             )
         return model
+
+
+def _write_whole(target: Path, write) -> None:
+    """``write(partial)`` to a file beside ``target``, then rename it into place."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.partial")
+    write(partial)
+    os.replace(partial, target)
 
 
 def _pipeline(transform: bool, pca: float | int | None) -> Pipeline:
@@ -187,7 +221,7 @@ def fit_model(
     labels = nearest(points, centres)[0]
     centres = centres[np.bincount(labels, minlength=len(centres)) > 0]  # no empty clusters
     labels, distances = nearest(points, centres)
-    metrics = _full_metrics(points, labels, seed)
+    metrics = cluster_metrics(points, labels, seed)
     k = len(centres)
     if tuple(feature_names) == FEATURE_NAMES:
         clusters = name_clusters(features, labels, k)
@@ -217,7 +251,8 @@ def fit_model(
     )
 
 
-def _full_metrics(points: np.ndarray, labels: np.ndarray, seed: int) -> dict:
+def cluster_metrics(points: np.ndarray, labels: np.ndarray, seed: int = 0) -> dict:
+    """Silhouette and Davies-Bouldin of ``labels`` measured in the space of ``points`` (None for one cluster)."""
     if len(np.unique(labels)) < 2:
         return {"silhouette": None, "davies_bouldin": None}
     size = min(len(points), 10_000)  # exact up to 10,000 rows (the original's table), sampled beyond

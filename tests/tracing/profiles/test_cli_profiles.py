@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from tracing.cli import main
+from tracing.profiles.model import AS_GIVEN, cluster_metrics
 from tracing.sources import demo
 
 THIEF = demo.demo_address(demo.Chain.TRON, "thief")
@@ -89,6 +90,23 @@ def test_fit_table_refuses_bad_input_in_one_line(tmp_path, capsys, content, extr
     assert not (tmp_path / "o.csv").exists()
 
 
+def test_fit_table_measures_both_silhouettes_in_the_tables_own_space(tmp_path, capsys):
+    rng = np.random.default_rng(1)  # two groups apart on the first column, wide noise on the others
+    rows = np.column_stack([np.repeat([0.0, 3.0], 60) + rng.normal(0, 0.3, 120), rng.normal(0, 2, (120, 2))])
+    out = tmp_path / "out.csv"
+    args = ["profiles", "fit-table", _table(tmp_path / "t.csv", rows), "--assignments", str(out), "--k", "2-3"]
+    assert main([*args, "--algorithm", "kmeans", "--pca", "1", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    labels = np.array(out.read_text().split(), dtype=int)
+    assert result["silhouette"] == cluster_metrics(rows, labels)["silhouette"]  # the labels, in the table's space
+    assert result["space"] == result["original"]["space"] == "the table's own space (its columns as given)"
+    assert result["model_space"]["space"] == "the features reduced by PCA to 1 of 3 components"
+    assert result["model_space"]["silhouette"] > result["silhouette"] + 0.2  # a flattering, incomparable figure
+    assert main([*args, "--algorithm", "kmeans", "--pca", "1"]) == 0
+    text = capsys.readouterr().out
+    assert "Silhouettes measured in the table's own space" in text and "not comparable" in text
+
+
 def test_the_original_profilers_table_its_silhouette_and_ours(shared_data, tmp_path, capsys):
     table = shared_data / "profiles" / "mlnd_feature_table.csv"
     out = tmp_path / "out.csv"
@@ -96,8 +114,10 @@ def test_the_original_profilers_table_its_silhouette_and_ours(shared_data, tmp_p
     assert main([*args, "--algorithm", "kmeans", "--algorithm", "gmm"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["original"]["silhouette"] == pytest.approx(0.383, abs=0.001)  # the original's k-means, k=4
+    assert result["space"] == result["original"]["space"] and result["model_space"]["space"] == AS_GIVEN
     assert result["rows"] == 7858 and len(out.read_text().split()) == 7858
     assert result["silhouette"] > result["original"]["silhouette"] + 0.05 and result["stability"] >= 0.9
+    assert result["original"]["stability"] < 0.9  # the original's k = 4 fails the selection's stability rule
 
 
 def test_the_score_json_carries_the_profile(trained, tmp_path, capsys, monkeypatch):
