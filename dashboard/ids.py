@@ -38,6 +38,7 @@ ADDRESS_RESULTS = "address-results"
 ADDRESS_SCORE = "address-score"
 ADDRESS_TESTS = "address-tests"
 ADDRESS_PROFILE = "address-profile"
+ADDRESS_PROFILE_WAIT = "address-profile-wait"  # polls while the first profile model trains
 ADDRESS_EXPOSURE = "address-exposure"
 ADDRESS_TIMELINE = "address-timeline"
 ADDRESS_HISTOGRAM = "address-histogram"

@@ -21,7 +21,7 @@ from tracing.accounts import Accounts
 from tracing.errors import ModelNotTrained
 from tracing.flow import Trace, TraceParameters
 from tracing.investigate import GATHERING, gather, trace_stored
-from tracing.investigate.profiles import report_profile
+from tracing.investigate.profiles import report_profile, training_underway
 from tracing.labels import LabelIndex
 from tracing.model import Chain, normalize_address
 from tracing.params import Parameters
@@ -161,9 +161,17 @@ class Services:
         """Is ``address`` listed? The document of ``tracing sanctions check --json`` (the API asked when set)."""
         return check_address(self.store, address, chain, api=self.sanctions)
 
+    def profile_path(self) -> Path:
+        """Where the profile model is saved."""
+        return Path(self.profiles_model or load_settings().profiles_model)
+
+    def profile_training(self) -> bool:
+        """Whether the profile model is being trained right now (a fresh install trains one at start)."""
+        return training_underway(self.profile_path())
+
     def profile_model(self) -> ProfileModel:
         """The saved profile model, read again only when its file changes (ModelNotTrained without one)."""
-        path = Path(self.profiles_model or load_settings().profiles_model)
+        path = self.profile_path()
         stamp = (str(path), path.stat().st_mtime_ns if path.exists() else None)
         if self._model[0] != stamp:
             self._model = (stamp, ProfileModel.load(path))

@@ -7,19 +7,25 @@ Built from the dict of :func:`tracing.profiles.profile.describe`.
 """
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html, no_update
 
+from dashboard import ids
 from dashboard.components.links import address_link
 from dashboard.services import services
 from tracing.params import Parameters
 
-__all__ = ["address_profile", "profile_card", "profile_unavailable"]
+__all__ = ["address_profile", "address_profile_when_trained", "profile_card", "profile_unavailable"]
 
 CARD_ID = "address-profile-card"
 UNTRAINED = (
     "no model is trained yet (or it was saved by another version). Train one on every stored address with "
     "'python -m tracing profiles train'; the card then shows who this address behaves like."
 )
+TRAINING = (
+    "training… the model is being fitted on every stored address (a few seconds on the demo world); "
+    "this card fills in by itself when it is saved."
+)
+WAIT_MS = 2000
 OUTSIDE = {-1: ("below", "text-primary fw-semibold"), 1: ("above", "text-danger fw-semibold"), 0: ("", "")}
 
 
@@ -128,19 +134,32 @@ def profile_card(profile: dict) -> dbc.Card:
     )
 
 
-def profile_unavailable(message: str) -> dbc.Card:
+def profile_unavailable(message: str, *extra) -> dbc.Card:
     """The card when no profile can be shown (no model trained yet, or it is outdated), saying what to do."""
     return dbc.Card(
-        dbc.CardBody([html.Span("Behavioural profile: ", className="fw-semibold"), message], className="small"),
+        dbc.CardBody([html.Span("Behavioural profile: ", className="fw-semibold"), message, *extra], className="small"),
         className="shadow-sm mb-3 text-muted",
         id=CARD_ID,
     )
 
 
 def address_profile(request: dict | None) -> dbc.Card | None:
-    """The card for the address page's request (its investigation is cached, so nothing is scored twice)."""
+    """The card for the address page's request (its investigation is cached, so nothing is scored twice).
+
+    While the first model trains, the card says so and polls
+    (:data:`dashboard.ids.ADDRESS_PROFILE_WAIT`) until it can show the profile.
+    """
     if not request:
         return None
     found = services().investigate(request["chain"], request["address"], Parameters(**request["params"]))
     profile = services().profile(found)
-    return profile_card(profile) if profile else profile_unavailable(UNTRAINED)
+    if profile:
+        return profile_card(profile)
+    if services().profile_training():
+        return profile_unavailable(TRAINING, dcc.Interval(id=ids.ADDRESS_PROFILE_WAIT, interval=WAIT_MS))
+    return profile_unavailable(UNTRAINED)
+
+
+def address_profile_when_trained(request: dict | None):
+    """The card once the model being trained is saved; ``no_update`` while it still trains."""
+    return no_update if services().profile_training() else address_profile(request)

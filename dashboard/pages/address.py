@@ -24,7 +24,7 @@ from dashboard.components.forms import (
     register_address_help,
 )
 from dashboard.components.identity import identity_header
-from dashboard.components.profile import address_profile
+from dashboard.components.profile import address_profile, address_profile_when_trained
 from dashboard.components.results import asset_options, chart_panels, result_panels
 from dashboard.components.transfers import transfer_section
 from dashboard.errors import error_alert, stale_alert
@@ -313,6 +313,18 @@ def callback_address_results(request):
 def callback_address_profile(request):
     """The behavioural profile card of the scored address (or what to do when no model is trained)."""
     return address_profile(request)
+
+
+@callback(
+    Output(ids.ADDRESS_PROFILE, "children", allow_duplicate=True),
+    Input(ids.ADDRESS_PROFILE_WAIT, "n_intervals"),
+    State(ids.ADDRESS_READY, "data"),
+    prevent_initial_call=True,
+)
+@requires("viewer")
+def callback_address_profile_wait(_ticks, request):
+    """The profile card again once the first model, training while the card waited, is saved."""
+    return address_profile_when_trained(request)
 
 
 @callback(Output(ids.ADDRESS_EXPOSURE, "children"), Input(ids.ADDRESS_READY, "data"))

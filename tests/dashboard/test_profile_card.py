@@ -1,6 +1,8 @@
 """The profile card on the address page and the ``profile`` of the score API, with and without a model."""
 
+import fcntl
 import json
+import shutil
 
 import pytest
 from dashboard_helpers import THIEF
@@ -47,6 +49,40 @@ def test_the_card_names_the_behaviour_with_links_to_similar_addresses(logged_in,
 def test_without_a_model_the_card_says_how_to_train_one(logged_in, services, tmp_path, monkeypatch):
     monkeypatch.setattr(services, "profiles_model", str(tmp_path / "none.joblib"))
     assert "python -m tracing profiles train" in _card(logged_in, THIEF)
+
+
+def _wait(app, client, address: str):
+    """Post one tick of the waiting card's poll, as the browser does."""
+    request = {"chain": "tron", "address": address, "params": {}}
+    key = next(
+        k
+        for k, v in app.callback_map.items()
+        if getattr(v.get("callback"), "__name__", "") == "callback_address_profile_wait"
+    )
+    body = {
+        "output": key,
+        "outputs": {"id": "address-profile", "property": key.split(".", 1)[1]},
+        "inputs": [{"id": "address-profile-wait", "property": "n_intervals", "value": 1}],
+        "state": [{"id": "address-ready", "property": "data", "value": request}],
+        "changedPropIds": ["address-profile-wait.n_intervals"],
+    }
+    return client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+
+
+def test_while_the_first_model_trains_the_card_says_so_and_fills_in(
+    app, logged_in, services, model_file, tmp_path, monkeypatch
+):
+    path = tmp_path / "model.joblib"
+    monkeypatch.setattr(services, "profiles_model", str(path))
+    with open(path.with_suffix(".lock"), "a") as training:  # the start's training thread holds this
+        fcntl.flock(training, fcntl.LOCK_EX)
+        card = _card(logged_in, MULE)
+        assert "training" in card and "fills in by itself" in card and "address-profile-wait" in card
+        assert _wait(app, logged_in, MULE).get_json()["response"] == {}  # still training: the card stays
+        shutil.copy(model_file, path)
+    answer = _wait(app, logged_in, MULE)
+    assert answer.status_code == 200 and "pass-through mule" in answer.get_data(as_text=True)
+    assert "address-profile-wait" not in answer.get_data(as_text=True)  # it stops polling
 
 
 def test_the_card_is_refused_to_anonymous_requests(client, services, model_file, monkeypatch):

@@ -3,8 +3,18 @@
 Training reads every transfer of each chain once (``Store.transfers_on``) and
 computes all addresses' features in one vectorised pass per chain; profiling
 one address reads its transfers and their pass-through neighbourhood only.
+
+A fresh install has no model: the web app calls :func:`train_missing_in_background`
+at start, which trains one on the stored addresses (the demo world: a few
+seconds) unless a usable model is saved. A file lock beside the model lets one
+process train at a time (gunicorn workers start together); the others wait,
+then find the model and train nothing. :func:`training_underway` tells the
+pages meanwhile.
 """
 
+import fcntl
+import logging
+import threading
 import time
 from pathlib import Path
 
@@ -29,8 +39,14 @@ __all__ = [
     "saved_model",
     "scored_profile",
     "stored_features",
+    "train_missing",
+    "train_missing_in_background",
     "train_profiles",
+    "training_underway",
 ]
+
+AUTO_TRAIN_LIMIT = 1_000_000  # stored transfers: a larger store is trained on purpose ('tracing profiles train')
+log = logging.getLogger(__name__)
 
 
 def _merged(references: list[Reference]) -> Reference:
@@ -66,6 +82,63 @@ def train_profiles(store: Store, path: str | Path, *, progress=None, **options) 
     model.training["seconds"] = round(time.perf_counter() - started, 2)
     model.save(path)
     return model
+
+
+def _lock_file(path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path.with_suffix(".lock")
+
+
+def training_underway(path: str | Path) -> bool:
+    """Whether a process or thread is training the model for ``path`` right now (holds its lock)."""
+    lock = Path(path).with_suffix(".lock")
+    if not lock.exists():
+        return False
+    with open(lock, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+    return False
+
+
+def train_missing(store: Store, path: str | Path, *, limit: int = AUTO_TRAIN_LIMIT, **options) -> ProfileModel | None:
+    """Train and save a model at ``path`` unless a usable one is there; return it (None when nothing was trained).
+
+    Nothing is trained either when the store is empty or holds more than ``limit``
+    transfers (training that many belongs to ``tracing profiles train``, not to a
+    web server's start). Callers in other processes wait on the lock, then find the
+    model. ``options`` go to :func:`train_profiles`.
+    """
+    with open(_lock_file(path), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        if saved_model(path) is not None:
+            return None
+        stored = store.count_transfers()
+        if not 0 < stored <= limit:
+            log.info(
+                "no profile model at %s; %d stored transfers: train one with 'tracing profiles train'", path, stored
+            )
+            return None
+        return train_profiles(store, path, **options)
+
+
+def train_missing_in_background(store: Store, path: str | Path, **options) -> threading.Thread:
+    """Run :func:`train_missing` in a daemon thread (a failure is logged: the pages keep saying how to train)."""
+
+    def run() -> None:
+        try:
+            model = train_missing(store, path, **options)
+        except Exception:  # the web app runs on without a model; the log holds why
+            log.exception("training the profile model at %s failed", path)
+            return
+        if model is not None:
+            log.info("trained the profile model at %s in %s s", path, model.training["seconds"])
+
+    thread = threading.Thread(target=run, name="profiles-first-model", daemon=True)
+    thread.start()
+    return thread
 
 
 def profile_of_table(model: ProfileModel, chain: Chain, address: str, context: TransferTable, labels) -> dict:
