@@ -155,3 +155,36 @@ def test_markdown_renders_formatting_and_safe_links():
     html = render_markdown("**bold** and [OFAC](https://sanctionssearch.ofac.treas.gov/)")
     assert "<strong>bold</strong>" in html
     assert 'rel="noopener noreferrer nofollow" target="_blank" href="https://sanctionssearch.ofac.treas.gov/"' in html
+
+
+def test_a_transfer_without_index_is_the_one_stored_or_must_be_named(store):
+    """Token transfers carry content-derived indexes, not 0: a bare hash finds the address's one transfer."""
+    from tracing.model import Chain, TransferTable
+    from tracing.sources.demo import USDT
+
+    def transfer(index, receiver, tx=TX):
+        return dict(tx_hash=tx, index=index, receiver=receiver)
+
+    rows = [transfer(817_204_337, MULE), transfer(1_422_000_001, THIEF), transfer(95_113, MULE, tx="ab" * 32)]
+    rows.append(transfer(44_000_002, MULE, tx="ab" * 32))
+    store.add_transfers(
+        TransferTable.from_columns(
+            Chain.TRON,
+            tx_hash=[r["tx_hash"] for r in rows],
+            index=[r["index"] for r in rows],
+            block=[1] * len(rows),
+            timestamp=[1_700_000_000] * len(rows),
+            sender=["TUs6oZNSw7dGN3BMUeBBbAnGow2K2FS6zA"] * len(rows),
+            receiver=[r["receiver"] for r in rows],
+            asset=[USDT] * len(rows),
+            amount=[10**6] * len(rows),
+        ),
+        "test",
+    )
+    cases = Cases(store)
+    case = cases.create("alice", "Theft")
+    assert cases.add_item("alice", case.id, "transfer", MULE, ref=TX).ref == f"{TX}:817204337"  # was {TX}:0
+    with pytest.raises(BadParameters, match=r"holds 2 transfers of this address; add TX_HASH:INDEX") as caught:
+        cases.add_item("alice", case.id, "transfer", MULE, ref="ab" * 32)
+    assert caught.value.field == "ref"
+    assert cases.add_item("alice", case.id, "transfer", MULE, ref="cd" * 32).ref == "cd" * 32 + ":0"  # not stored

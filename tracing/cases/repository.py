@@ -83,6 +83,7 @@ class Cases:
     """Case operations on one :class:`~tracing.store.Store`; ``actor`` names who acts, for the audit log."""
 
     def __init__(self, store: Store):
+        self.store = store
         self.engine = store.engine
 
     # -- cases ----------------------------------------------------------------------------
@@ -231,7 +232,7 @@ class Cases:
             tx, _, index = (ref or "").strip().partition(":")
             if not _TX.match(tx) or (index and not index.isdigit()):
                 raise BadParameters("ref", f"a transfer is 'TX_HASH:INDEX' (index optional), got {ref[:80]!r}")
-            ref, used = f"{tx}:{int(index or 0)}", {}
+            ref, used = f"{tx}:{int(index) if index else self._only_index(found_chain, address, tx)}", {}
         at = int(now if now is not None else time.time())
         row = {
             "case_id": case.id,
@@ -249,6 +250,20 @@ class Cases:
             record(conn, actor, f"case.add_{kind}", "case", case.id, detail, now=at)
             conn.execute(cases.update().where(cases.c.id == case.id).values(updated_at=at))
         return CaseItem(item_id, case.id, kind, row["chain"], address, ref, row["params"], actor, at)
+
+    def _only_index(self, chain, address: str, tx: str) -> int:
+        """The index of the one stored transfer of ``address`` in ``tx`` (0 when none is stored).
+
+        A transaction may move several tokens (each its own index): then the investigator must say which.
+        """
+        table = self.store.transfers_of(chain, address)
+        indexes = sorted({int(i) for i in table.index[table.tx_hash == tx]})
+        if len(indexes) > 1:
+            choices = ", ".join(f"{tx[:10]}…:{i}" for i in indexes[:5])
+            raise BadParameters(
+                "ref", f"transaction {tx} holds {len(indexes)} transfers of this address; add TX_HASH:INDEX ({choices})"
+            )
+        return indexes[0] if indexes else 0
 
     def remove_item(self, actor: str, case_id: int, item_id: int, *, now: float | None = None) -> None:
         """Take an item off a case."""
