@@ -41,7 +41,7 @@ def test_the_profile_card_in_the_browser(browser, base_url, user, trained, scree
 
 
 def test_the_card_fills_in_by_itself_when_the_first_model_is_saved(
-    browser, base_url, user, services, tmp_path, monkeypatch
+    browser, base_url, user, services, tmp_path, monkeypatch, screenshot
 ):
     path = tmp_path / "model.joblib"
     monkeypatch.setattr(services, "profiles_model", str(path))
@@ -51,5 +51,7 @@ def test_the_card_fills_in_by_itself_when_the_first_model_is_saved(
         fcntl.flock(training, fcntl.LOCK_EX)
         page.goto(f"{base_url}/address/tron/{THIEF}")
         expect(page.locator("#address-profile-card")).to_contain_text("training", timeout=TIMEOUT)
+        page.locator("#address-profile-card").scroll_into_view_if_needed()
+        screenshot(page, "address-profile-training")
         _model(services).save(path)
     expect(page.locator("#address-profile-name")).to_have_text("sanctions-exposed", timeout=TIMEOUT)
