@@ -1,16 +1,12 @@
 """``python -m tracing fetch`` with the *_URL settings pointed at local servers: progress, summary, refresh, errors."""
 
 import pytest
-import test_esplora
 import test_etherscan
-import test_solana
+from test_fetch_job import CHAINS
 from test_trongrid import ME, tokens
 
 from tracing.cli import main
 from tracing.sources.simulated import html
-from tracing.sources.simulated.bitcoin import serve_esplora
-from tracing.sources.simulated.ethereum import serve_etherscan
-from tracing.sources.simulated.solana import serve_solana
 from tracing.sources.simulated.tron import serve_trongrid
 
 
@@ -65,16 +61,8 @@ def test_a_failing_source_is_one_line_status_1_and_stores_nothing(db, stub, caps
     assert err.startswith("error: TronGrid (127.0.0.1:") and "HTTP 502" in err
 
 
-@pytest.mark.parametrize(
-    ("address", "serve", "count"),
-    [
-        (test_etherscan.ME, lambda stub: serve_etherscan(stub, {"txlist": test_etherscan.eth_rows(2500)}), 2500),
-        (test_esplora.ME, lambda stub: serve_esplora(stub, test_esplora.ME, test_esplora.payments(60)), 60),
-        (test_solana.ME, lambda stub: serve_solana(stub, test_solana.ME, test_solana.history(120)), 120),
-    ],
-    ids=["ethereum", "bitcoin", "solana"],
-)
-def test_each_chain_fetches_a_multi_page_history(db, stub, capsys, address, serve, count):
+@pytest.mark.parametrize(("chain", "address", "serve", "count"), CHAINS[1:], ids=[c[0] for c in CHAINS[1:]])
+def test_each_chain_fetches_a_multi_page_history(db, stub, capsys, chain, address, serve, count):
     serve(stub)
     assert main(["--database", db, "fetch", address]) == 0
     out = capsys.readouterr().out
