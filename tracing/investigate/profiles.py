@@ -92,14 +92,13 @@ def _lock_file(path: str | Path) -> Path:
 
 def training_underway(path: str | Path) -> bool:
     """Whether a process or thread is training the model for ``path`` right now (holds its lock)."""
-    lock = Path(path).with_suffix(".lock")
-    if not lock.exists():
-        return False
-    with open(lock, "a") as handle:
-        try:
+    try:
+        with open(Path(path).with_suffix(".lock"), "rb") as handle:  # read-only is enough for a shared lock
             fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
+    except BlockingIOError:
+        return True
+    except OSError:  # no lock file (nobody trained here), or none this process may read
+        return False
     return False
 
 
