@@ -83,3 +83,59 @@ def test_click_a_folded_node_and_expand_it(browser, base_url, user, screenshot):
     )
     assert page.evaluate(FIND_NODE, more) is None
     context.close()
+
+
+def test_clicking_where_the_trace_stops_fetches_that_address_within_the_budget(
+    browser, base_url, services, user, monkeypatch, screenshot
+):
+    """The trace ends at an address with no stored onward transfers: a click fetches them and traces again."""
+    from test_fetch_browser import tron
+
+    from dashboard import background
+    from tracing.model import Chain, TransferTable
+    from tracing.settings import Settings
+    from tracing.sources.demo import USDT
+    from tracing.sources.simulated import StubServer
+    from tracing.sources.simulated.tron import serve_trongrid, trc20_item
+
+    start, stop, onward = tron(3001), tron(3002), tron(3003)
+    services.store.add_transfers(
+        TransferTable.from_columns(
+            Chain.TRON,
+            tx_hash=["3001" * 16],
+            index=[0],
+            block=[1],
+            timestamp=[1_772_000_000],
+            sender=[start],
+            receiver=[stop],
+            asset=[USDT],
+            amount=[50_000 * 10**6],
+        ),
+        "test",
+    )
+    services.forget()
+    stub = StubServer()
+    items = [trc20_item(f"{i + 1:064x}", stop, onward, 24_000 * 10**6, 1_772_000_600_000 + i) for i in range(2)]
+    serve_trongrid(stub, stop, items, [])
+    monkeypatch.setattr(background.JOBS, "settings", Settings(trongrid_url=stub.url, trace_fetch_budget=10))
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        log_in(page, base_url, *user)
+        page.goto(f"{base_url}/trace/tron/{start}")
+        expect(page.locator("#trace-fetch-used")).to_contain_text("0 of 10 requests used", timeout=TIMEOUT)
+        page.wait_for_function(f"(id) => ({FIND_NODE})(id) !== null", arg=stop, timeout=TIMEOUT)
+        assert page.evaluate(FIND_NODE, onward) is None
+        page.evaluate(
+            "(id) => Array.from(document.querySelectorAll('#trace-graph, #trace-graph div')).find(d => d._cyreg)"
+            "._cyreg.cy.getElementById(id).emit('tap')",
+            stop,
+        )
+        # no button to press: the fetch starts by itself, then the trace is drawn again with the onward address
+        page.wait_for_function(f"(id) => ({FIND_NODE})(id) !== null", arg=onward, timeout=3 * TIMEOUT)
+        expect(page.locator("#trace-fetch-used")).not_to_contain_text("0 of 10", timeout=TIMEOUT)
+        screenshot(page, "trace-node-fetched")
+        assert len(services.store.transfers_of("tron", stop)) == 3  # one in, the two fetched out
+    finally:
+        context.close()
+        stub.close()
