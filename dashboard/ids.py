@@ -174,6 +174,10 @@ LABELS_FORM_TITLE = "labels-form-title"
 LABELS_SAVE = "labels-save"
 LABELS_NEW = "labels-new"
 LABELS_UPLOAD = "labels-upload"
+LABELS_PAGER = "labels-pager"
+LABELS_EXPORT_FORMAT = "labels-export-format"
+LABELS_EXPORT = "labels-export"
+LABELS_DOWNLOAD = "labels-download"
 
 # trace page: fetching the transfers of a node (dashboard/components/trace_fetch.py)
 TRACE_FETCH_BUDGET = "trace-fetch-budget"

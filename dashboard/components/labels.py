@@ -1,14 +1,15 @@
 """The labels page's pieces: the table of labels (sanctions unmistakable), the add/edit form, import results."""
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
+from dashboard import ids
 from dashboard.components.links import address_link
 from tracing.figures import when
 from tracing.figures.exposure import CATEGORY_COLOURS
 from tracing.labels import CATEGORIES, Label
 
-__all__ = ["category_badge", "label_form", "labels_table", "read_summary"]
+__all__ = ["category_badge", "export_bar", "label_form", "labels_table", "pager", "read_summary"]
 
 EDIT = "labels-edit"  # pattern {"type": EDIT, "id": label id}
 REMOVE = "labels-remove"  # pattern {"type": REMOVE, "id": label id}
@@ -53,6 +54,41 @@ def labels_table(labels: list[Label], *, editable: bool) -> dbc.Table:
         responsive=True,
         className="small mb-0",
         id="labels-table",
+    )
+
+
+def pager(number: int, pages: int, href) -> html.Nav:
+    """Previous and next links and where the list is ("page 2 of 40"); ``href(n)`` is page n's URL."""
+
+    def step(text: str, target: int, enabled: bool):
+        if not enabled:
+            return html.Span(text, className="btn btn-outline-secondary btn-sm disabled", **{"aria-disabled": "true"})
+        return dcc.Link(text, href=href(target), className="btn btn-outline-primary btn-sm")
+
+    return html.Nav(
+        [
+            step("‹ Newer", number - 1, number > 1),
+            html.Span(f"page {number:,} of {pages:,}", className="small mx-2"),
+            step("Older ›", number + 1, number < pages),
+        ],
+        className="d-flex align-items-center",
+        **{"aria-label": "label pages"},
+    )
+
+
+def export_bar(formats: dict) -> dbc.InputGroup:
+    """The format picker and the button that downloads every label the search matches."""
+    names = {"csv": "CSV", "json": "JSON", "tagpack": "TagPack (YAML)"}
+    return dbc.InputGroup(
+        [
+            dbc.Select(
+                id=ids.LABELS_EXPORT_FORMAT, options=[{"label": names[f], "value": f} for f in formats], value="csv"
+            ),
+            dbc.Button("Export every match", id=ids.LABELS_EXPORT, color="secondary", n_clicks=0),
+        ],
+        size="sm",
+        className="mt-2",
+        style={"maxWidth": "340px"},
     )
 
 

@@ -1,8 +1,11 @@
 """The labels page: browse and search every label, import TagPack/CSV/JSON files, add, edit and remove labels.
 
-Searching changes the URL (``/labels?q=&category=&chain=``), so a link reproduces
-the list. Viewers read; investigators change, and every change is written to the
-audit log with their name (:class:`tracing.store.label_store.LabelStore`).
+Searching and paging change the URL (``/labels?q=&category=&chain=&page=``), so a
+link reproduces the list; pages are read from the store one at a time (it may hold
+10^5 labels). Export writes every match as CSV, JSON or a TagPack, as
+``tracing labels list --export`` does. Viewers read and export; investigators
+change, and every change is written to the audit log with their name
+(:class:`tracing.store.label_store.LabelStore`). On a phone the list comes first.
 """
 
 import tempfile
@@ -16,14 +19,24 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids
-from dashboard.components.labels import EDIT, FIELD, FORM_FIELDS, REMOVE, label_form, labels_table, read_summary
+from dashboard.components.labels import (
+    EDIT,
+    FIELD,
+    FORM_FIELDS,
+    REMOVE,
+    export_bar,
+    label_form,
+    labels_table,
+    pager,
+    read_summary,
+)
 from dashboard.components.upload import upload_bytes
 from dashboard.errors import error_alert
 from dashboard.roles import may, requires
 from dashboard.services import services
 from tracing.errors import TracingError
 from tracing.labels import CATEGORIES, Label
-from tracing.labels.files import read_labels
+from tracing.labels.files import EXPORT_FORMATS, labels_text, read_labels
 from tracing.labels.snapshot import snapshot_version
 from tracing.model import normalize_address
 from tracing.store.label_store import LabelStore
@@ -35,9 +48,17 @@ MAX_UPLOAD = 20 * 1024 * 1024
 FIELDS = {"type": FIELD, "name": ALL}
 
 
-def layout(q: str = "", category: str = "", chain: str = "", **_) -> html.Div:
-    """The search of the URL, its labels, and (for investigators) the add/edit and import cards."""
+def _page_number(text) -> int:
+    try:
+        return max(1, int(text))
+    except (TypeError, ValueError):
+        return 1
+
+
+def layout(q: str = "", category: str = "", chain: str = "", page: str = "1", **_) -> html.Div:
+    """The search of the URL, its page of labels, and (for investigators) the add/edit and import cards."""
     query = {"q": q, "category": category if category in CATEGORIES else "", "chain": chain}
+    query["page"] = _page_number(page)
     editor = may(getattr(flask_login.current_user, "role", None), "investigator")
     search = dbc.Row(
         [
@@ -63,23 +84,30 @@ def layout(q: str = "", category: str = "", chain: str = "", **_) -> html.Div:
             [
                 dbc.CardHeader("Labels"),
                 dbc.CardBody(
-                    [search, html.Div(id=ids.LABELS_COUNT, className="small mb-2"), html.Div(id=ids.LABELS_TABLE)]
+                    [
+                        search,
+                        html.Div(id=ids.LABELS_COUNT, className="small mb-2"),
+                        html.Div(id=ids.LABELS_TABLE),
+                        html.Div(id=ids.LABELS_PAGER, className="mt-2"),
+                        export_bar(EXPORT_FORMATS),
+                    ]
                 ),
             ],
-            className="shadow-sm mb-3",
+            className="shadow-sm mb-3 order-1 order-lg-2",  # on a phone the list comes before the forms
         )
     ]
     if editor:
-        cards.insert(0, _editor_cards())
+        cards.insert(0, html.Div(_editor_cards(), className="order-2 order-lg-1"))
     return html.Div(
         [
             dcc.Location(id=ids.LABELS_NAV, refresh="callback-nav"),
             dcc.Store(id=ids.LABELS_QUERY, data=query),
             dcc.Store(id=ids.LABELS_VERSION, data=0),
             dcc.Store(id=ids.LABELS_EDIT_ID, data=None),
+            dcc.Download(id=ids.LABELS_DOWNLOAD),
             html.H4("Labels", className="mb-3"),
             html.Div(id=ids.LABELS_ALERT),
-            *cards,
+            html.Div(cards, className="d-flex flex-column"),
         ],
         className="labels-page",
     )
@@ -145,26 +173,57 @@ def callback_labels_search(_clicks, _submits, text, category, chain):
     return "/labels" + (f"?{urlencode(query)}" if query else "")
 
 
+def _where(query: dict) -> dict:
+    """The search of a page's query as :meth:`LabelStore.search` keywords."""
+    return {"category": query.get("category") or None, "chain": query.get("chain") or None}
+
+
+def _href(query: dict, page: int) -> str:
+    kept = {k: query[k] for k in ("q", "category", "chain") if query.get(k)}
+    return "/labels?" + urlencode({**kept, **({"page": page} if page > 1 else {})})
+
+
 @callback(
     Output(ids.LABELS_TABLE, "children"),
     Output(ids.LABELS_COUNT, "children"),
+    Output(ids.LABELS_PAGER, "children"),
     Input(ids.LABELS_QUERY, "data"),
     Input(ids.LABELS_VERSION, "data"),
 )
 @requires("viewer")
 def callback_labels_table(query, _version):
-    """The labels matching the URL's search, newest first (the first page)."""
+    """One page of the labels matching the URL's search, newest first, read from the store alone."""
     query = query or {}
+    number = _page_number(query.get("page"))
     page = LabelStore(services().store).search(
-        query.get("q", ""), category=query.get("category") or None, chain=query.get("chain") or None, limit=PAGE_SIZE
+        query.get("q", ""), **_where(query), limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
     )
+    pages = max(1, -(-page.total // PAGE_SIZE))
     editable = may(getattr(flask_login.current_user, "role", None), "investigator")
+    first = (number - 1) * PAGE_SIZE + 1
+    shown = f"{first:,}-{first + len(page.labels) - 1:,} are shown" if page.labels else "none on this page"
     count = (
-        f"{page.total:,} stored label(s) match; the newest {min(page.total, PAGE_SIZE)} are shown. Until "
-        f"'sanctions update' stores a newer issue, screening also uses the shipped OFAC SDN list of "
-        f"{snapshot_version()} (check any address with 'python -m tracing sanctions check')."
+        f"{page.total:,} stored label(s) match, newest first; {shown}. Until 'sanctions update' stores a newer "
+        f"issue, screening also uses the shipped OFAC SDN list of {snapshot_version()} (check any address with "
+        "'python -m tracing sanctions check')."
     )
-    return labels_table(page.labels, editable=editable), count
+    return labels_table(page.labels, editable=editable), count, pager(number, pages, lambda n: _href(query, n))
+
+
+@callback(
+    Output(ids.LABELS_DOWNLOAD, "data"),
+    Input(ids.LABELS_EXPORT, "n_clicks"),
+    State(ids.LABELS_EXPORT_FORMAT, "value"),
+    State(ids.LABELS_QUERY, "data"),
+    prevent_initial_call=True,
+)
+@requires("viewer")
+def callback_labels_export(_clicks, fmt, query):
+    """Every label the search matches (not one page) as CSV, JSON or a TagPack."""
+    query = query or {}
+    fmt = fmt if fmt in EXPORT_FORMATS else "csv"
+    every = LabelStore(services().store).every(query.get("q", ""), **_where(query))
+    return dcc.send_string(labels_text(every, fmt), f"labels{EXPORT_FORMATS[fmt]}")
 
 
 @callback(

@@ -46,11 +46,14 @@ def _post(client, outputs, inputs, state=(), triggered=None):
         ids.LABELS_SAVE: "callback_labels_save",
         ids.LABELS_QUERY: "callback_labels_table",
         ids.LABELS_UPLOAD: "callback_labels_import",
+        ids.LABELS_EXPORT: "callback_labels_export",
     }.get(inputs[0]["id"] if isinstance(inputs[0], dict) else None, "callback_labels_remove")
     key = _key(function)
     body = {
         "output": key,
-        "outputs": [{"id": i, "property": p} for i, p in outputs],
+        "outputs": [{"id": i, "property": p} for i, p in outputs]
+        if len(outputs) > 1
+        else dict(zip(("id", "property"), outputs[0])),
         "inputs": list(inputs),
         "state": list(state),
         "changedPropIds": [triggered or f"{inputs[0]['id']}.{inputs[0]['property']}"],
@@ -75,17 +78,17 @@ def _save(client, values, label_id=None):
     )
 
 
-def _table(client, q=""):
+def _table(client, q="", page=1):
     answer = _post(
         client,
-        [(ids.LABELS_TABLE, "children"), (ids.LABELS_COUNT, "children")],
+        [(ids.LABELS_TABLE, "children"), (ids.LABELS_COUNT, "children"), (ids.LABELS_PAGER, "children")],
         [
-            {"id": ids.LABELS_QUERY, "property": "data", "value": {"q": q}},
+            {"id": ids.LABELS_QUERY, "property": "data", "value": {"q": q, "page": page}},
             {"id": ids.LABELS_VERSION, "property": "data", "value": 1},
         ],
     )
     assert answer.status_code == 200
-    return answer.get_data(as_text=True)
+    return json.dumps(answer.get_json())  # Flask's JSON escapes "&"; this one does not
 
 
 def test_an_investigator_adds_edits_and_removes_a_label_and_each_is_audited(as_role, services):
@@ -141,3 +144,69 @@ def test_a_viewer_reads_but_cannot_change(as_role):
     assert client.get("/labels").status_code == 200
     assert "SANCTIONED" in _table(client) or "label(s) match" in _table(client)
     assert _save(client, {"address": ADDRESS, "name": "X", "category": "exchange"}).status_code == 403
+
+
+@pytest.fixture(scope="module")
+def paged(app):
+    """120 labels of one source, added one second apart (the newest is 'Paged 119')."""
+    from dashboard.services import Services
+    from tracing.labels import Label
+    from tracing.sources.demo import demo_address
+
+    store = app.server.extensions["tracing"].store
+    assert isinstance(app.server.extensions["tracing"], Services)
+    store.add_labels(
+        [
+            Label(
+                Chain.TRON, demo_address(Chain.TRON, f"paged-{i}"), f"Paged {i}", "service", "paging-test", added_at=i
+            )
+            for i in range(120)
+        ]
+    )
+    return 120
+
+
+def test_the_list_pages_through_the_store(as_role, paged):
+    client, _ = as_role("viewer")
+    first, last = _table(client, "paging-test"), _table(client, "paging-test", page=3)
+    assert "Paged 119" in first and "Paged 70" in first and '"Paged 69"' not in first
+    assert "120 stored label(s) match, newest first; 1-50 are shown" in first and "page 1 of 3" in first
+    assert "101-120 are shown" in last and "Paged 0" in last and '"Paged 20"' not in last
+    assert "/labels?q=paging-test&page=2" in last and "page 3 of 3" in last
+    assert "none on this page" in _table(client, "paging-test", page=9)
+
+
+@pytest.mark.parametrize(("fmt", "suffix"), [("csv", ".csv"), ("json", ".json"), ("tagpack", ".yaml")])
+def test_export_writes_every_match_in_the_chosen_format(as_role, paged, fmt, suffix, tmp_path):
+    from tracing.labels.files import read_labels
+
+    client, _ = as_role("viewer")  # reading and exporting is the viewer's
+    answer = _post(
+        client,
+        [(ids.LABELS_DOWNLOAD, "data")],
+        [{"id": ids.LABELS_EXPORT, "property": "n_clicks", "value": 1}],
+        [
+            {"id": ids.LABELS_EXPORT_FORMAT, "property": "value", "value": fmt},
+            {"id": ids.LABELS_QUERY, "property": "data", "value": {"q": "paging-test", "page": 2}},
+        ],
+    )
+    assert answer.status_code == 200
+    sent = answer.get_json()["response"][ids.LABELS_DOWNLOAD]["data"]
+    assert sent["filename"] == f"labels{suffix}"
+    path = tmp_path / sent["filename"]
+    path.write_text(sent["content"])
+    read = read_labels(path)
+    assert len(read.labels) == paged and {lb.name for lb in read.labels} == {f"Paged {i}" for i in range(120)}
+
+
+def test_on_a_phone_the_list_comes_before_the_forms(app, monkeypatch):
+    from dashboard.pages import labels
+
+    monkeypatch.setattr(labels, "may", lambda role, needed: True)  # an investigator's page, with the forms
+    with app.server.test_request_context("/labels"):
+        page = labels.layout()
+    column = page.children[-1]
+    editor, listing = column.children
+    assert "d-flex flex-column" in column.className
+    assert "order-2 order-lg-1" in editor.className and "order-1 order-lg-2" in listing.className
+    assert "Add a label" in str(editor) and str(listing).count(ids.LABELS_TABLE) == 1

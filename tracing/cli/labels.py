@@ -6,7 +6,7 @@ from pathlib import Path
 from tracing.cli import command
 from tracing.cli.sanctions import cli_actor, print_skipped
 from tracing.labels import CATEGORIES, Label
-from tracing.labels.files import LABEL_FORMATS, labels_text, read_labels
+from tracing.labels.files import LABEL_FORMATS, export_format, labels_text, read_labels
 from tracing.model import normalize_address
 from tracing.store import Store
 from tracing.store.label_store import LabelStore
@@ -27,7 +27,9 @@ def add_parser(sub) -> None:
     ls.add_argument("--chain")
     ls.add_argument("--source")
     ls.add_argument("--limit", type=int, default=50)
-    ls.add_argument("--export", metavar="FILE", help="write every match to FILE (.csv or .json) instead")
+    ls.add_argument(
+        "--export", metavar="FILE", help="write every match to FILE (.csv, .json or .yaml for a TagPack) instead"
+    )
     add = actions.add_parser("add", help="label an address")
     add.add_argument("address")
     add.add_argument("--name", required=True, help="the entity holding the address")
@@ -57,13 +59,14 @@ def _import(args: argparse.Namespace, store: Store) -> int:
 
 def _list(args: argparse.Namespace, store: Store) -> int:
     labels = LabelStore(store)
-    limit = 1_000_000 if args.export else args.limit
-    page = labels.search(args.search, category=args.category, chain=args.chain, source=args.source, limit=limit)
+    where = {"category": args.category, "chain": args.chain, "source": args.source}
     if args.export:
-        fmt = Path(args.export).suffix.lower().lstrip(".")
-        Path(args.export).write_text(labels_text(page.labels, fmt), encoding="utf-8")
-        print(f"{len(page.labels)} labels written to {args.export}")
+        fmt = export_format(Path(args.export).suffix)
+        every = labels.every(args.search, **where)
+        Path(args.export).write_text(labels_text(every, fmt), encoding="utf-8")
+        print(f"{len(every)} labels written to {args.export}")
         return 0
+    page = labels.search(args.search, **where, limit=args.limit)
     for lb in page.labels:
         print(f"{lb.id:>7}  {lb.chain!s:<9} {lb.address}  {lb.category:<10} {lb.name}  [{lb.source}, {lb.confidence}]")
     print(f"{len(page.labels)} of {page.total} labels shown")

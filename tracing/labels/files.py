@@ -1,11 +1,11 @@
-"""Label files: read TagPack YAML, CSV and JSON; write CSV and JSON.
+"""Label files: read and write TagPack YAML, CSV and JSON.
 
 CSV and JSON carry the same fields, one label per row or object: ``chain``
 (detected from the address when empty), ``address``, ``name``, ``category``
 (one of :data:`CATEGORIES`), and optionally ``source``, ``detail``,
 ``confidence`` (0-100), ``actor``, ``reference``, ``programs``, ``listed_on``,
 ``list_version``, ``added_by``, ``added_at``. An export reads back as the same
-labels.
+labels (a TagPack keeps chain, address, name, category, actor and a confidence level).
 """
 
 import csv
@@ -16,11 +16,20 @@ from pathlib import Path
 
 from tracing.errors import ImportFormatError, InvalidAddress
 from tracing.labels.model import CATEGORIES, Label, LabelsRead
-from tracing.labels.tagpack import read_tagpack
+from tracing.labels.tagpack import read_tagpack, tagpack_text
 from tracing.model import normalize_address
 from tracing.spreadsheet import safe_records
 
-__all__ = ["FIELDS", "LABEL_FORMATS", "LabelsRead", "label_from_mapping", "labels_text", "read_labels"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "FIELDS",
+    "LABEL_FORMATS",
+    "LabelsRead",
+    "export_format",
+    "label_from_mapping",
+    "labels_text",
+    "read_labels",
+]
 
 FIELDS = (
     "chain",
@@ -112,13 +121,29 @@ def read_labels(path: str | Path, fmt: str | None = None, *, added_by: str = "",
     return read
 
 
+EXPORT_FORMATS = {"csv": ".csv", "json": ".json", "tagpack": ".yaml"}
+"""Export formats and their file extensions."""
+
+
+def export_format(suffix: str) -> str:
+    """The export format a file extension names ('.csv', '.json', '.yaml' or '.yml'); ImportFormatError otherwise."""
+    fmt = {".yml": "tagpack", **{ext: f for f, ext in EXPORT_FORMATS.items()}}.get(suffix.lower())
+    if fmt is None:
+        raise ImportFormatError(
+            f"cannot export labels as {suffix or 'a file without extension'!r}; use .csv, .json or .yaml"
+        )
+    return fmt
+
+
 def labels_text(labels: Iterable[Label], fmt: str) -> str:
-    """Labels as CSV or JSON text (the fields of :data:`FIELDS`)."""
+    """Labels as CSV or JSON text (the fields of :data:`FIELDS`), or as a TagPack (``fmt`` 'tagpack')."""
+    if fmt == "tagpack":
+        return tagpack_text(labels)
     records = [{k: lb.record()[k] for k in FIELDS} for lb in labels]
     if fmt == "json":
         return json.dumps({"labels": records}, indent=1, ensure_ascii=False) + "\n"
     if fmt != "csv":
-        raise ImportFormatError(f"cannot export labels as {fmt!r}; use csv or json")
+        raise ImportFormatError(f"cannot export labels as {fmt!r}; use csv, json or tagpack")
     out = io.StringIO()
     writer = csv.DictWriter(out, FIELDS, lineterminator="\n")
     writer.writeheader()

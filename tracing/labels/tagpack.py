@@ -6,6 +6,10 @@ unless it sets its own. GraphSense's taxonomy is mapped onto our categories:
 what an entity did (``abuse``) wins over what it is (``category``); terms we do
 not map become ``other`` with the term kept in the detail. Tags on chains the
 product does not read are skipped and reported, never guessed.
+
+:func:`tagpack_text` writes labels as a TagPack that :func:`read_tagpack` (and
+GraphSense) read back: the category as GraphSense's ``category`` or ``abuse`` term,
+the confidence as the nearest GraphSense level.
 """
 
 from pathlib import Path
@@ -14,9 +18,10 @@ import yaml
 
 from tracing.errors import ImportFormatError, InvalidAddress
 from tracing.labels.model import Label, LabelsRead
+from tracing.labels.sanctions import ASSET_CHAINS
 from tracing.model import Chain, normalize_address
 
-__all__ = ["CONFIDENCE", "TAXONOMY", "category_of", "read_tagpack"]
+__all__ = ["CONFIDENCE", "TAXONOMY", "category_of", "read_tagpack", "tagpack_text"]
 
 TAXONOMY = {
     "exchange": "exchange",
@@ -42,6 +47,7 @@ TAXONOMY = {
     "market": "service",
     "miner": "service",
     "payment_processor": "service",
+    "victim": "victim",  # not a GraphSense term: our own exports carry it
 }
 """GraphSense taxonomy term -> our category (``defi_*`` terms are ``defi``; the rest ``other``)."""
 
@@ -140,3 +146,29 @@ def read_tagpack(path: str | Path, *, added_by: str = "", added_at: int = 0) -> 
             )
         )
     return read
+
+
+_TERMS = {"mixer": "mixing_service", "sanctioned": "sanction", "service": "wallet_service"}
+"""Our category -> GraphSense term where the names differ (the rest keep their name; ``other`` has none)."""
+_ABUSE = ("sanctioned", "scam", "hack")
+"""Categories that say what an entity did: GraphSense's ``abuse`` field."""
+_CURRENCY = {Chain.BITCOIN: "BTC", Chain.ETHEREUM: "ETH", Chain.TRON: "TRX", Chain.SOLANA: "SOL"} | {
+    chains[0]: asset for asset, chains in ASSET_CHAINS.items() if not isinstance(chains[0], Chain)
+}
+"""Chain -> TagPack currency; a chain the product does not read keeps its list's asset code (LTC, BCH ...)."""
+
+
+def _tag(label: Label) -> dict:
+    term = "" if label.category == "other" else _TERMS.get(label.category, label.category)
+    level = min(CONFIDENCE, key=lambda k: (abs(CONFIDENCE[k] - label.confidence), -CONFIDENCE[k]))
+    currency = _CURRENCY.get(label.chain) or str(label.chain).upper()
+    tag = {"address": label.address, "currency": currency, "label": label.name}
+    tag.update({"abuse" if label.category in _ABUSE else "category": term} if term else {})
+    tag.update({"source": label.source, "confidence": level, "context": label.detail})
+    return {**tag, **({"actor": label.actor} if label.actor else {})}
+
+
+def tagpack_text(labels, *, title: str = "Tracing labels", creator: str = "tracing") -> str:
+    """Labels as TagPack YAML (one tag each; chains the product does not read keep their currency code)."""
+    pack = {"title": title, "creator": creator, "is_public": False, "tags": [_tag(lb) for lb in labels]}
+    return yaml.safe_dump(pack, sort_keys=False, allow_unicode=True, width=1000)

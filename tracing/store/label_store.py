@@ -132,15 +132,7 @@ class LabelStore:
         offset: int = 0,
     ) -> LabelPage:
         """Stored labels whose address, name, actor or source contains ``text`` (any case), newest first."""
-        query = sa.select(labels)
-        if text.strip():
-            like = f"%{text.strip().lower()}%"
-            query = query.where(
-                sa.or_(*(sa.func.lower(labels.c[k]).like(like) for k in ("address", "name", "actor", "source")))
-            )
-        for column, value in (("category", category), ("chain", chain), ("source", source)):
-            if value:
-                query = query.where(labels.c[column] == value)
+        query = _matching(text, category=category, chain=chain, source=source)
         total = sa.select(sa.func.count()).select_from(query.subquery())
         page = (
             query.order_by(labels.c.added_at.desc(), labels.c.id.desc())
@@ -151,6 +143,15 @@ class LabelStore:
             rows = conn.execute(page).mappings().all()
             count = conn.execute(total).scalar_one()
         return LabelPage([label_from_row(r) for r in rows], int(count))
+
+    def every(
+        self, text: str = "", *, category: str | None = None, chain: str | None = None, source: str | None = None
+    ) -> list[Label]:
+        """Every stored label a :meth:`search` matches (not one page), newest first: what an export writes."""
+        query = _matching(text, category=category, chain=chain, source=source)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(labels.c.added_at.desc(), labels.c.id.desc())).mappings().all()
+        return [label_from_row(r) for r in rows]
 
     def of_address(self, address: str) -> list[Label]:
         """Every stored label of one address as written (any chain, including chains the product does not read)."""
@@ -171,6 +172,21 @@ class LabelStore:
 
 
 _KEY = ("chain", "address", "category", "source", "name")
+
+
+def _matching(text: str, *, category: str | None, chain: str | None, source: str | None) -> sa.Select:
+    """The query of the labels whose address, name, actor or source contains ``text``, of the given
+    category, chain and source."""
+    query = sa.select(labels)
+    if text.strip():
+        like = f"%{text.strip().lower()}%"
+        query = query.where(
+            sa.or_(*(sa.func.lower(labels.c[k]).like(like) for k in ("address", "name", "actor", "source")))
+        )
+    for column, value in (("category", category), ("chain", chain), ("source", source)):
+        if value:
+            query = query.where(labels.c[column] == value)
+    return query
 
 
 def _checked(label: Label) -> Label:
