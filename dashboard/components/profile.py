@@ -13,6 +13,7 @@ from dashboard import ids
 from dashboard.components.links import address_link
 from dashboard.services import services
 from tracing.params import Parameters
+from tracing.profiles.profile import typicality
 
 __all__ = ["address_profile", "address_profile_when_trained", "profile_card", "profile_unavailable"]
 
@@ -44,10 +45,7 @@ def _header(profile: dict) -> dbc.CardHeader:
             html.Span("Behaves like", className="text-uppercase small fw-semibold me-2"),
             html.Span(profile["name"], className="fs-5 fw-bold", id="address-profile-name"),
             badge,
-            html.Span(
-                f"distance percentile {profile['percentile']:.0f} (0: at the cluster's centre, 100: its farthest member)",
-                className="small ms-auto text-muted",
-            ),
+            html.Span(typicality(profile), className="small ms-auto text-muted"),
         ],
         className="d-flex align-items-center flex-wrap",
     )

@@ -113,6 +113,7 @@ def test_an_outlier_is_flagged_in_words():
         "meaning": "like most addresses",
         "evidence": [],
         "percentile": 100.0,
+        "members": 40,
         "outlier": True,
         "outlier_reason": "Outlier: 9.00 from the nearest cluster centre, farther than 99 % ...",
         "similar": [],

@@ -11,7 +11,7 @@ import numpy as np
 from tracing.profiles.features import FEATURES
 from tracing.profiles.model import OUTLIER_QUANTILE, ProfileModel
 
-__all__ = ["SIMILAR", "describe", "split_key"]
+__all__ = ["SIMILAR", "describe", "split_key", "typicality"]
 
 SIMILAR = 5
 
@@ -22,17 +22,24 @@ def split_key(key: str) -> tuple[str, str]:
     return chain, address
 
 
-def _outlier_text(outlier: bool, distance: float, cut: float, name: str, percentile: float) -> str:
+def _outlier_text(outlier: bool, distance: float, cut: float, name: str, percentile: float, members: int) -> str:
     if outlier:
         return (
             f"Outlier: {distance:.2f} from the nearest cluster centre, farther than "
             f"{OUTLIER_QUANTILE:.0%} of the training addresses are from theirs (at most {cut:.2f}); "
             f"it behaves like none of the clusters, and is only closest to '{name}'."
         )
-    return (
-        f"Typical enough: {distance:.2f} from the centre of '{name}', closer than the outlier cut ({cut:.2f}); "
-        f"{percentile:.0f} % of the cluster's members are at most this far."
-    )
+    where = f"Typical enough: {distance:.2f} from the centre of '{name}', closer than the outlier cut ({cut:.2f}); "
+    if members <= 1:
+        return where + "it is the cluster's only training address (a behaviour of its own in the store)."
+    return where + f"{percentile:.0f} % of the cluster's {members:,} members are at most this far."
+
+
+def typicality(profile: dict) -> str:
+    """Where the address sits in its cluster, in words (a cluster of one has no spread to rank against)."""
+    if profile["members"] <= 1:
+        return "the only address of its cluster in the training data"
+    return f"distance percentile {profile['percentile']:.0f} (0: at the cluster's centre, 100: its farthest member)"
 
 
 def describe(model: ProfileModel, key: str, row: np.ndarray) -> dict:
@@ -43,7 +50,7 @@ def describe(model: ProfileModel, key: str, row: np.ndarray) -> dict:
     dict
         ``cluster``, ``name``, ``meaning``, ``evidence`` (the features behind the name),
         ``distance``, ``percentile`` (share of the cluster's members at most as far from its
-        centre), ``outlier`` and ``outlier_reason``, ``similar`` (the nearest training
+        centre), ``members`` (the cluster's training addresses), ``outlier`` and ``outlier_reason``, ``similar`` (the nearest training
         addresses: chain, address, distance, cluster name), ``features`` (value against the
         cluster's 10th-90th percentile range) and ``model`` (its version).
     """
@@ -52,6 +59,7 @@ def describe(model: ProfileModel, key: str, row: np.ndarray) -> dict:
     cluster, distance = int(labels[0]), float(distances[0])
     info = model.clusters[cluster]
     percentile = model.percentile(cluster, distance)
+    members = int((model.labels == cluster).sum())
     outlier = distance > model.outlier_cut
     gaps = np.sqrt(((model.embedded - point) ** 2).sum(axis=1))
     gaps[model.keys == key] = np.inf
@@ -86,8 +94,9 @@ def describe(model: ProfileModel, key: str, row: np.ndarray) -> dict:
         "evidence": info.get("evidence", []),
         "distance": round(distance, 3),
         "percentile": round(percentile, 1),
+        "members": members,
         "outlier": bool(outlier),
-        "outlier_reason": _outlier_text(outlier, distance, model.outlier_cut, info["name"], percentile),
+        "outlier_reason": _outlier_text(outlier, distance, model.outlier_cut, info["name"], percentile, members),
         "similar": similar,
         "features": features,
         "model": model.version,

@@ -2,6 +2,8 @@
 
 from html import escape
 
+from tracing.profiles.profile import typicality
+
 __all__ = ["profile_html"]
 
 
@@ -28,8 +30,8 @@ def profile_html(addr, profile: dict | None) -> str:
     ]
     return (
         "<h4>Behavioural profile</h4>"
-        f"<p>Behaves like <b>{escape(profile['name'])}</b>: {escape(profile['meaning'])}. Distance percentile "
-        f"{profile['percentile']:.0f} in its cluster (model {escape(profile['model'])}).</p>"
+        f"<p>Behaves like <b>{escape(profile['name'])}</b>: {escape(profile['meaning'])}; "
+        f"{escape(typicality(profile))} (model {escape(profile['model'])}).</p>"
         f"<p>{escape(profile['outlier_reason'])}</p>"
         f"<p>Most similar stored addresses: {similar or 'none'}.</p>"
         f"<p>Features outside the cluster's 10th-90th percentile range: {'; '.join(outside) or 'none'}.</p>"

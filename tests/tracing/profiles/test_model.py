@@ -143,3 +143,15 @@ def test_a_missing_or_foreign_model_file_is_refused_with_a_message(tmp_path):
     joblib.dump({"not": "a model"}, tmp_path / "other.joblib")
     with pytest.raises(ModelNotTrained, match="outdated"):
         ProfileModel.load(tmp_path / "other.joblib")
+
+
+def test_a_cluster_of_one_says_so_instead_of_a_percentile(demo_model):
+    """The exchange hub is its cluster's only member: "100 % are at most this far" at distance 0 misled."""
+    world, model, rows, keys = demo_model
+    key = f"tron:{world.cast['exchange_hot_wallet']}"
+    profile = describe(model, key, rows[list(keys).index(key)])
+    assert profile["members"] == 1
+    assert "only training address" in profile["outlier_reason"] and "%" not in profile["outlier_reason"]
+    thief = f"tron:{world.cast['thief']}"
+    other = describe(model, thief, rows[list(keys).index(thief)])
+    assert other["members"] > 1 and f"cluster's {other['members']:,} members" in other["outlier_reason"]
