@@ -29,7 +29,7 @@ from dash import _pages, html
 from dashboard.auth import PUBLIC_ENDPOINTS
 from dashboard.errors import message_page, wants_json
 
-__all__ = ["DEFAULT_ROLE", "RANK", "init_roles", "may", "required_role", "requires"]
+__all__ = ["DEFAULT_ROLE", "RANK", "actor", "init_roles", "may", "required_role", "requires"]
 
 RANK = {"viewer": 1, "investigator": 2, "admin": 3}
 DEFAULT_ROLE = "investigator"
@@ -47,6 +47,11 @@ def requires(role: str):
         return func
 
     return mark
+
+
+def actor() -> str:
+    """The signed-in user's name, for the audit log ("unknown" outside a request)."""
+    return getattr(flask_login.current_user, "name", "") or "unknown"
 
 
 def may(user_role: str | None, needed: str) -> bool:

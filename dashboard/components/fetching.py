@@ -13,15 +13,15 @@ from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 from dashboard import ids
 from dashboard.background import JOBS
 from dashboard.components.upload import upload_bytes
-from dashboard.roles import requires
+from dashboard.roles import actor, requires
 from dashboard.services import services
 from tracing.errors import BadParameters, ImportFormatError, InvalidAddress, TracingError
-from tracing.investigate.imports import store_import
+from tracing.investigate.imports import import_transfers
 from tracing.investigate.refresh import FetchProgress, fetch_history
 from tracing.model import normalize_address
 from tracing.settings import Settings
 from tracing.sources.file_options import OPTION_FIELDS
-from tracing.sources.files import FORMATS, parse_transfers
+from tracing.sources.files import FORMATS, open_transfers
 from tracing.sources.registry import missing_key, source_for, source_title
 from tracing.store import Store
 
@@ -265,10 +265,9 @@ def callback_address_upload(contents, filename, fmt, values, request):
     except TracingError as err:
         return dbc.Alert(str(err), color="danger", className="mb-0 small", id="upload-error"), no_update, None, *fine
     services().forget()
-    lines = summary.lines() + [f"skipped {reason}" for reason in summary.skipped[:10]]
-    if len(summary.skipped) > 10:
-        lines.append(f"… and {len(summary.skipped) - 10} more rows skipped")
-    alert = dbc.Alert([html.Div(line) for line in lines], color="success", className="mb-0 small", id="upload-done")
+    colour = "warning" if summary.clash_count else "success"
+    lines = summary.lines() + summary.warnings()
+    alert = dbc.Alert([html.Div(line) for line in lines], color=colour, className="mb-0 small", id="upload-done")
     return alert, request, None, *fine
 
 
@@ -282,5 +281,5 @@ def import_upload(contents: str, filename: str, fmt: str, options: dict | None =
         raise ImportFormatError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     data = upload_bytes(contents, filename)
     name = filename.rsplit("/", 1)[-1][:80]
-    result = parse_transfers(data, None if fmt == "auto" else fmt, name=name, **(options or {}))
-    return store_import(services().store, result, f"import:{result.format}:{name}")
+    reader = open_transfers(data, None if fmt == "auto" else fmt, name=name, **(options or {}))
+    return import_transfers(services().store, reader, name, actor=actor())

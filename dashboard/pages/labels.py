@@ -32,7 +32,7 @@ from dashboard.components.labels import (
 )
 from dashboard.components.upload import upload_bytes
 from dashboard.errors import error_alert
-from dashboard.roles import may, requires
+from dashboard.roles import actor, may, requires
 from dashboard.services import services
 from tracing.errors import TracingError
 from tracing.labels import CATEGORIES, Label
@@ -151,10 +151,6 @@ def _editor_cards() -> dbc.Row:
     return dbc.Row([dbc.Col(add, lg=8), dbc.Col(upload, lg=4)], className="mb-3")
 
 
-def _actor() -> str:
-    return getattr(flask_login.current_user, "name", "") or "unknown"
-
-
 @callback(
     Output(ids.LABELS_NAV, "href"),
     Input(ids.LABELS_APPLY, "n_clicks"),
@@ -263,12 +259,12 @@ def callback_labels_save(_clicks, values, label_id, version):
         confidence = int(form.get("confidence") or 80)
         if label_id is not None:
             changes = {k: form[k] or "" for k in ("name", "category", "actor", "detail")}
-            saved = store.update(label_id, _actor(), confidence=confidence, **changes)
+            saved = store.update(label_id, actor(), confidence=confidence, **changes)
         else:
             chain, address = normalize_address(form.get("address") or "", form.get("chain") or None)
             label = Label(chain, address, form.get("name") or "", form.get("category") or "", "manual",
                           form.get("detail") or "", confidence, form.get("actor") or "")  # fmt: skip
-            saved = store.add(label, _actor())
+            saved = store.add(label, actor())
     except (TracingError, ValueError) as err:
         return error_alert(err), no_update
     services().forget()
@@ -288,7 +284,7 @@ def callback_labels_remove(clicks, version):
     if not any(clicks or []):
         raise PreventUpdate
     try:
-        removed = LabelStore(services().store).remove(ctx.triggered_id["id"], _actor())
+        removed = LabelStore(services().store).remove(ctx.triggered_id["id"], actor())
     except TracingError as err:
         return error_alert(err), no_update
     services().forget()
@@ -316,7 +312,7 @@ def callback_labels_import(contents, filename, version):
         try:
             path.write_bytes(upload_bytes(contents, name))
             read = read_labels(path)
-            new = LabelStore(services().store).import_labels(read.labels, _actor(), name)
+            new = LabelStore(services().store).import_labels(read.labels, actor(), name)
         except (TracingError, ValueError) as err:
             return error_alert(err), no_update
     services().forget()

@@ -4,9 +4,9 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
-from tracing.investigate.imports import store_import
+from tracing.investigate.imports import import_transfers
 from tracing.sources.base import transfer_index
-from tracing.sources.files import parse_transfers
+from tracing.sources.files import open_transfers
 from tracing.store import Store
 from tracing.store.database import _MIGRATIONS
 from tracing.store.schema import case_items, cases, transfers
@@ -84,5 +84,5 @@ def test_old_imports_are_reindexed_merged_with_fetched_rows_and_cases_follow(tmp
     # importing the same export again now finds every transfer stored
     header = "transaction_id,block,block_ts,from_address,to_address,confirmed,contractRet,quant\n"
     again = f"{header}{T1},1,1600000000,{TA},{TB},true,SUCCESS,5.000000\n{T2},1,1600000000,{TB},{TA},true,SUCCESS,0.000007\n"
-    assert store_import(store, parse_transfers(again.encode()), "import:again").new == 0
+    assert import_transfers(store, open_transfers(again.encode()), "again", actor="tester").new == 0
     store.close()

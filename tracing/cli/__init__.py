@@ -17,13 +17,13 @@ from dotenv import load_dotenv
 from tracing.cli.render import render_report
 from tracing.errors import AddressNotFound, ModelNotTrained, SourceUnavailable, TracingError
 from tracing.investigate import score_address
-from tracing.investigate.imports import store_import
+from tracing.investigate.imports import import_transfers
 from tracing.investigate.profiles import scored_profile
 from tracing.params import FIELDS, Parameters
 from tracing.settings import load_settings
 from tracing.sources import demo
 from tracing.sources.chainalysis import sanctions_api
-from tracing.sources.files import FORMATS, read_transfers
+from tracing.sources.files import FORMATS, open_transfers
 from tracing.store import Store
 
 __all__ = ["build_parser", "command", "main"]
@@ -109,14 +109,12 @@ def cmd_demo(args: argparse.Namespace, store: Store) -> int:
 def cmd_import(args: argparse.Namespace, store: Store) -> int:
     """Import a file and say what was new, what was known and what was skipped."""
     options = {k: getattr(args, k) for k in ("asset", "contract", "decimals") if getattr(args, k) is not None}
-    result = read_transfers(args.file, args.format, **options)
-    source = f"import:{result.format}:{args.file.rsplit('/', 1)[-1]}"
-    for line in store_import(store, result, source).lines():
+    reader = open_transfers(args.file, args.format, **options)
+    summary = import_transfers(store, reader, args.file.rsplit("/", 1)[-1], actor=sanctions.cli_actor())
+    for line in summary.lines():
         print(line)
-    for reason in result.skipped[:10]:
-        print(f"skipped {reason}", file=sys.stderr)
-    if len(result.skipped) > 10:
-        print(f"... and {len(result.skipped) - 10} more rows skipped", file=sys.stderr)
+    for line in summary.warnings():
+        print(line, file=sys.stderr)
     return 0
 
 

@@ -32,13 +32,14 @@ class Chain(enum.StrEnum):
     @classmethod
     def parse(cls, text: "str | Chain") -> "Chain":
         """Return the chain named by ``text`` (case-insensitive; 'eth', 'btc', 'trx', 'sol' too)."""
+        if isinstance(text, cls):  # the common case in loops over rows: no lookup
+            return text
         key = str(text).strip().lower()
-        key = _CHAIN_ALIASES.get(key, key)
-        try:
-            return cls(key)
-        except ValueError:
+        chain = cls._value2member_map_.get(_CHAIN_ALIASES.get(key, key))
+        if chain is None:
             names = ", ".join(c.value for c in cls)
-            raise InvalidAddress(f"unknown chain {str(text)[:40]!r}; expected one of: {names}") from None
+            raise InvalidAddress(f"unknown chain {str(text)[:40]!r}; expected one of: {names}")
+        return chain
 
 
 _CHAIN_ALIASES = {"eth": "ethereum", "btc": "bitcoin", "trx": "tron", "sol": "solana"}

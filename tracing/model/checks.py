@@ -21,7 +21,17 @@ from tracing.encodings import B58_ALPHABET
 from tracing.model.addresses import Chain
 from tracing.model.transfer import MAX_AMOUNT, MAX_TIMESTAMP
 
-__all__ = ["MAX_BLOCK", "MAX_INDEX", "MAX_SYMBOL", "MAX_TEXT", "check_table", "symbol", "tx_hash", "whole_number"]
+__all__ = [
+    "MAX_BLOCK",
+    "MAX_INDEX",
+    "MAX_SYMBOL",
+    "MAX_TEXT",
+    "check_table",
+    "clash_message",
+    "symbol",
+    "tx_hash",
+    "whole_number",
+]
 
 MAX_SYMBOL = 32  # characters of an asset symbol
 MAX_TEXT = 128  # characters of a hash, an address or a contract
@@ -76,6 +86,11 @@ def whole_number(text: str, column: str, most: int) -> int:
     if value > most:
         raise ValueError(f"column {column}: {value} is larger than {most}")
     return value
+
+
+def clash_message(tx_hash: str, index: int, before, after) -> str:
+    """The error for one identity given twice with different contents (``before`` and ``after`` differ)."""
+    return f"transfer {tx_hash} #{index} appears twice with different contents ({before} vs {after}); fix the file"
 
 
 def _bad_text(values, limit: int) -> int | None:

@@ -1,81 +1,39 @@
-"""File importers: CSV exports turned into transfer tables, exactly and with line-numbered errors.
+"""Importing CSV exports: read a batch of rows at a time, exactly and with line-numbered errors.
 
-Three formats:
-
-``generic-csv``
-    Header ``chain,tx_hash,index,block,timestamp,from,to,asset,contract,decimals,amount``;
-    timestamp as ISO 8601 (UTC unless an offset is given) or Unix seconds; amount
-    in token units as a decimal string; contract empty for the native coin.
-``tronscan-csv``
-    TronScan's token-transfer export (``transaction_id,block,block_ts,from_address,
-    to_address,confirmed,contractRet,quant``). The export does not name the token:
-    it is USDT-TRC20 unless ``asset``/``contract`` say otherwise; decimals are the
-    token's (known, given, or the most common number of fraction digits of ``quant``).
-    The export mixes in other tokens' transfers, printed with their own decimals:
-    rows whose ``quant`` has another number of fraction digits are skipped, as are
-    unconfirmed or failed transfers; every skipped row is reported with its reason.
-``etherscan-csv``
-    Etherscan's token-transfer export (``Txhash,UnixTimestamp,DateTime,From,To,Value,
-    ContractAddress,TokenName,TokenSymbol``), values with thousands separators.
-    Decimals come from ``decimals``, else from the known tokens, else the largest
-    number of fraction digits seen for the contract.
-
-The TronScan and Etherscan exports carry no log index: a transfer's index follows the
-connectors' rule (:class:`~tracing.sources.base.TokenIndexes`), so a transfer imported
-from an export and fetched from the API later is stored once. Identical rows of one
-transaction in one file are that many transfers (numbered as repeats).
-
-Without a format, the header says which it is (:func:`detect_format`).
+The formats are described in :mod:`tracing.sources.formats`. :func:`open_transfers` checks the
+header and returns a :class:`TransferReader`, whose batches an import stores one by one inside one
+transaction (bounded memory whatever the file's size; an error anywhere stores nothing).
+:func:`read_transfers` and :func:`parse_transfers` read a whole file into tables.
 """
 
 import csv
 import io
-from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
-from tracing.errors import ImportFormatError, InvalidAddress
-from tracing.model import Chain, TransferTable, checks, normalize_address
-from tracing.model.transfer import MAX_TIMESTAMP, NATIVE, Asset, parse_units
-from tracing.sources.base import TokenIndexes
+import numpy as np
+
+from tracing.errors import ImportFormatError
+from tracing.model import Chain, TransferTable, checks
 from tracing.sources.file_options import import_options
+from tracing.sources.formats import FORMATS, Addresses, detect_format
 
-__all__ = ["FORMATS", "ImportResult", "detect_format", "parse_transfers", "read_transfers"]
+__all__ = [
+    "BATCH_ROWS",
+    "FORMATS",
+    "ImportResult",
+    "Part",
+    "TransferReader",
+    "detect_format",
+    "open_transfers",
+    "parse_transfers",
+    "read_transfers",
+]
 
-GENERIC_COLUMNS = (
-    "chain",
-    "tx_hash",
-    "index",
-    "block",
-    "timestamp",
-    "from",
-    "to",
-    "asset",
-    "contract",
-    "decimals",
-    "amount",
-)
-TRONSCAN_COLUMNS = (
-    "transaction_id",
-    "block",
-    "block_ts",
-    "from_address",
-    "to_address",
-    "confirmed",
-    "contractRet",
-    "quant",
-)
-ETHERSCAN_COLUMNS = ("Txhash", "UnixTimestamp", "From", "To", "Value", "ContractAddress", "TokenSymbol")
-USDT_TRC20 = ("USDT", "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t")
-# Decimals published by the token contracts themselves (their `decimals()`), for exports that omit them.
-KNOWN_DECIMALS = {
-    (Chain.TRON, "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"): 6,
-    (Chain.ETHEREUM, "0xdac17f958d2ee523a2206206994597c13d831ec7"): 6,
-    (Chain.ETHEREUM, "0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48"): 6,
-}
+BATCH_ROWS = 5000  # rows parsed, checked and stored at a time: memory stays bounded whatever the file's size
+MAX_REASONS = 1000  # skipped rows listed with their reason (the rest are counted)
 
 
 @dataclass
@@ -91,274 +49,181 @@ class ImportResult:
         return sum(len(t) for t in self.tables.values())
 
 
+@dataclass(frozen=True)
+class Part:
+    """Rows of one chain from one batch, and the file line each came from."""
+
+    table: TransferTable
+    lines: np.ndarray
+
+
 class _Columns:
-    """Rows gathered column by column, per chain."""
+    """Rows gathered column by column, per chain (one batch; the same transfer twice is kept once)."""
+
+    _NAMES = ("tx_hash", "index", "block", "timestamp", "sender", "receiver", "asset", "amount", "line")
 
     def __init__(self):
         self.by_chain: dict[Chain, dict[str, list]] = {}
         self.seen: dict[tuple[Chain, str, int], tuple] = {}
-        self.rows = 0
-        self.token_index = TokenIndexes()  # one file is one listing
 
-    def add(self, chain: Chain, tx_hash, index, block, timestamp, sender, receiver, asset: Asset, amount: int) -> None:
-        self.rows += 1
+    def __len__(self) -> int:
+        return len(self.seen)
+
+    def add(self, line, chain: Chain, tx_hash, index, block, timestamp, sender, receiver, asset, amount) -> None:
         key = (chain, tx_hash, index)
         row = (block, timestamp, sender, receiver, asset, amount)
         if key in self.seen:
             if self.seen[key] != row:  # one identity, two different transfers: which one is true?
-                raise ValueError(
-                    f"transfer {tx_hash} #{index} appears twice with different contents "
-                    f"(amount {self.seen[key][5]} vs {amount}); fix the file"
+                raise ImportFormatError(
+                    f"line {line}: " + checks.clash_message(tx_hash, index, f"amount {self.seen[key][5]}", amount)
                 )
             return  # the same transfer twice in one file is one transfer
         self.seen[key] = row
-        cols = self.by_chain.setdefault(
-            chain, {k: [] for k in ("tx_hash", "index", "block", "timestamp", "sender", "receiver", "asset", "amount")}
-        )
-        for name, value in zip(cols, (tx_hash, index, block, timestamp, sender, receiver, asset, amount)):
+        cols = self.by_chain.setdefault(chain, {k: [] for k in self._NAMES})
+        for name, value in zip(self._NAMES, (tx_hash, index, *row, line)):
             cols[name].append(value)
 
-    def tables(self) -> dict[Chain, TransferTable]:
-        return {chain: TransferTable.from_columns(chain, **cols).sorted() for chain, cols in self.by_chain.items()}
+    def take(self) -> dict[Chain, Part]:
+        """The rows gathered so far, one part per chain; starts a new batch."""
+        parts = {}
+        for chain, cols in self.by_chain.items():
+            lines = np.asarray(cols.pop("line"), dtype=np.int64)
+            parts[chain] = Part(TransferTable.from_columns(chain, **cols), lines)
+        self.by_chain, self.seen = {}, {}
+        return parts
 
 
-class _Addresses:
-    """Validates addresses once each (files repeat the same few a lot)."""
+class TransferReader:
+    """A CSV export read a batch of rows at a time (see :func:`open_transfers`).
 
-    def __init__(self):
-        self.cache: dict[tuple[Chain, str], str] = {}
-
-    def __call__(self, chain: Chain, text: str) -> str:
-        key = (chain, text)
-        if key not in self.cache:
-            self.cache[key] = normalize_address(text, chain)[1]
-        return self.cache[key]
-
-
-def _rows(text: str, required: tuple[str, ...], name: str) -> Iterator[tuple[int, dict]]:
-    """(line number, row) pairs of a CSV text whose header must hold ``required``."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise ImportFormatError(
-            f"line 1: not a {name} file: missing column(s) {', '.join(missing)} (header has: {', '.join(header) or 'nothing'})"
-        )
-    reader.fieldnames = header
-    for row in reader:
-        yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k is not None}
-
-
-@contextmanager
-def _at_line(line: int) -> Iterator[None]:
-    """Turn a row's ValueError or InvalidAddress into an ImportFormatError naming the line."""
-    try:
-        yield
-    except (ValueError, InvalidAddress) as err:
-        raise ImportFormatError(f"line {line}: {err}") from err
-
-
-def _timestamp(text: str) -> int:
-    """Unix seconds from Unix seconds or ISO 8601 (naive means UTC), from 1970 to 2242."""
-    if text.isdigit() or len(text) > 40:
-        return checks.whole_number(text, "timestamp", MAX_TIMESTAMP)
-    try:
-        when = datetime.fromisoformat(text.replace("/", "-"))
-    except ValueError:
-        raise ValueError(
-            f"timestamp {text!r} is neither Unix seconds nor ISO 8601 (e.g. 2025-07-29T10:00:00Z)"
-        ) from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    seconds = int(when.timestamp())
-    if not 0 <= seconds <= MAX_TIMESTAMP:
-        raise ValueError(f"timestamp {text!r} is before 1970 or after 2242")
-    return seconds
-
-
-def _integer(text: str, column: str, most: int = checks.MAX_BLOCK) -> int:
-    return checks.whole_number(text, column, most)
-
-
-def _fraction_digits(text: str) -> int:
-    return len(text.partition(".")[2])
-
-
-def _is_plain_decimal(text: str) -> bool:
-    whole, _, frac = text.partition(".")
-    return whole.isdigit() and (frac == "" or frac.isdigit())
-
-
-def _generic(text: str, out: _Columns, addresses: _Addresses, options: dict) -> None:
-    for line, row in _rows(text, GENERIC_COLUMNS, "generic-csv"):
-        with _at_line(line):
-            chain = Chain.parse(row["chain"])
-            decimals = _integer(row["decimals"], "decimals", 36)
-            asset = Asset(checks.symbol(row["asset"] or "?"), _contract(chain, row["contract"], addresses), decimals)
-            out.add(
-                chain,
-                _tx_hash(chain, row["tx_hash"]),
-                _integer(row["index"] or "0", "index", checks.MAX_INDEX),
-                _integer(row["block"] or "0", "block"),
-                _timestamp(row["timestamp"]),
-                addresses(chain, row["from"]),
-                addresses(chain, row["to"]),
-                asset,
-                parse_units(row["amount"], decimals),
-            )
-
-
-def _contract(chain: Chain, text: str, addresses: _Addresses) -> str:
-    return addresses(chain, text) if text and text.lower() != NATIVE else NATIVE
-
-
-def _tx_hash(chain: Chain, text: str) -> str:
-    return checks.tx_hash(chain, text)
-
-
-def _tronscan(text: str, out: _Columns, addresses: _Addresses, options: dict) -> list[str]:
-    symbol = options.get("asset") or USDT_TRC20[0]
-    contract = options.get("contract") or (USDT_TRC20[1] if not options.get("asset") else "")
-    if not contract:
-        raise ImportFormatError("a TronScan export does not name its token: give --contract with --asset")
-    contract = _contract(Chain.TRON, contract, addresses)
-    rows = list(_rows(text, TRONSCAN_COLUMNS, "tronscan-csv"))
-    decimals = options.get("decimals")
-    if decimals is None:
-        digits = Counter(_fraction_digits(r["quant"]) for _, r in rows if "." in r["quant"])
-        decimals = KNOWN_DECIMALS.get((Chain.TRON, contract), digits.most_common(1)[0][0] if digits else 0)
-    asset = Asset(checks.symbol(symbol), contract, int(decimals))
-    skipped = []
-    for line, row in rows:
-        if row["confirmed"].lower() != "true" or row["contractRet"].upper() != "SUCCESS":
-            skipped.append(f"line {line}: not a confirmed successful transfer ({row['contractRet'] or 'no status'})")
-            continue
-        quant = row["quant"]
-        if not _is_plain_decimal(quant) or ("." in quant and _fraction_digits(quant) != asset.decimals):
-            skipped.append(
-                f"line {line}: amount {quant} is not written with {symbol}'s {asset.decimals} decimals: "
-                "another token's transfer"
-            )
-            continue
-        with _at_line(line):
-            tx_hash = _tx_hash(Chain.TRON, row["transaction_id"])
-            sender, receiver = addresses(Chain.TRON, row["from_address"]), addresses(Chain.TRON, row["to_address"])
-            amount = parse_units(row["quant"], asset.decimals)
-            out.add(
-                Chain.TRON,
-                tx_hash,
-                out.token_index(tx_hash, contract, sender, receiver, amount),
-                _integer(row["block"], "block"),
-                _timestamp(row["block_ts"]),
-                sender,
-                receiver,
-                asset,
-                amount,
-            )
-    return skipped
-
-
-def _etherscan(text: str, out: _Columns, addresses: _Addresses, options: dict) -> None:
-    rows = list(_rows(text, ETHERSCAN_COLUMNS, "etherscan-csv"))
-    digits: dict[str, int] = {}
-    for _, row in rows:
-        contract = row["ContractAddress"].lower()
-        digits[contract] = max(digits.get(contract, 0), _fraction_digits(row["Value"]))
-    for line, row in rows:
-        with _at_line(line):
-            contract = _contract(Chain.ETHEREUM, row["ContractAddress"], addresses)
-            decimals = options.get("decimals")
-            if decimals is None:
-                decimals = KNOWN_DECIMALS.get((Chain.ETHEREUM, contract), digits[row["ContractAddress"].lower()])
-            asset = Asset(checks.symbol(row["TokenSymbol"] or "?"), contract, int(decimals))
-            tx_hash = _tx_hash(Chain.ETHEREUM, row["Txhash"])
-            sender, receiver = addresses(Chain.ETHEREUM, row["From"]), addresses(Chain.ETHEREUM, row["To"])
-            amount = parse_units(row["Value"], asset.decimals)
-            out.add(
-                Chain.ETHEREUM,
-                tx_hash,
-                out.token_index(tx_hash, contract, sender, receiver, amount),  # the export has no log index
-                _integer(row.get("Blockno") or "0", "Blockno"),
-                _timestamp(row["UnixTimestamp"]),
-                sender,
-                receiver,
-                asset,
-                amount,
-            )
-
-
-FORMATS: dict[str, Callable] = {"generic-csv": _generic, "tronscan-csv": _tronscan, "etherscan-csv": _etherscan}
-
-
-def detect_format(text: str) -> str:
-    """The format whose columns the header (first line) of ``text`` holds.
-
-    >>> detect_format('"Txhash","UnixTimestamp","DateTime","From","To","Value","ContractAddress","TokenName","TokenSymbol"')
-    'etherscan-csv'
-
-    Raises
-    ------
-    ImportFormatError
-        The header fits none of :data:`FORMATS`.
+    After :meth:`batches` has run: ``rows`` read, ``skipped`` (the first :data:`MAX_REASONS`
+    reasons) and ``skipped_count``.
     """
-    first = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
-    header = {h.strip() for h in next(csv.reader([first]), [])}
-    for name, columns in (
-        ("generic-csv", GENERIC_COLUMNS),
-        ("tronscan-csv", TRONSCAN_COLUMNS),
-        ("etherscan-csv", ETHERSCAN_COLUMNS),
-    ):
-        if header >= set(columns):
-            return name
-    raise ImportFormatError(
-        f"line 1: the header fits no known format ({', '.join(FORMATS)}); a generic-csv header is "
-        f"{','.join(GENERIC_COLUMNS)} (header has: {', '.join(sorted(header)) or 'nothing'})"
-    )
+
+    batch_rows = BATCH_ROWS
+
+    def __init__(self, opener: Callable[[], TextIO], fmt: str, name: str, options: dict):
+        self._open, self.format, self.name, self.options = opener, fmt, name, options
+        self.rows, self.skipped, self.skipped_count = 0, [], 0
+
+    def _rows(self, required: tuple[str, ...], name: str) -> Iterator[tuple[int, dict]]:
+        """(line number, row) pairs of one pass over the file, whose header must hold ``required``."""
+        with self._open() as stream:
+            reader = csv.DictReader(stream)
+            try:
+                header = [h.strip() for h in (reader.fieldnames or [])]
+                missing = [c for c in required if c not in header]
+                if missing:
+                    raise ImportFormatError(
+                        f"line 1: not a {name} file: missing column(s) {', '.join(missing)} "
+                        f"(header has: {', '.join(header) or 'nothing'})"
+                    )
+                reader.fieldnames = header
+                for row in reader:
+                    yield reader.line_num, {k: (v or "").strip() for k, v in row.items() if k is not None}
+            except UnicodeDecodeError:
+                raise ImportFormatError(f"{self.name}: not a UTF-8 text file (line {reader.line_num + 1})") from None
+            except csv.Error as err:
+                raise ImportFormatError(f"line {reader.line_num}: {err}") from None
+
+    def _skip(self, reason: str) -> None:
+        self.skipped_count += 1
+        if len(self.skipped) < MAX_REASONS:
+            self.skipped.append(reason)
+
+    def batches(self, *, whole: bool = False) -> Iterator[dict[Chain, Part]]:
+        """Parsed, checked rows, ``batch_rows`` at a time (all in one with ``whole``), one :class:`Part` per chain.
+
+        Raises ImportFormatError naming the line of the first wrong row.
+        """
+        out = _Columns()
+        for parsed in FORMATS[self.format](self._rows, Addresses(), self.options, self._skip):
+            self.rows += 1
+            out.add(*parsed)
+            if not whole and len(out) >= self.batch_rows:
+                yield out.take()
+        self.rows += self.skipped_count
+        if len(out):
+            yield out.take()
 
 
-def read_transfers(path: str | Path, fmt: str | None = None, **options) -> ImportResult:
-    """Read a file of transfers into tables, one per chain.
+def _first_line(opener: Callable[[], TextIO], name: str) -> str:
+    """The header line; ImportFormatError when the file is not UTF-8 text or holds only blanks."""
+    try:
+        with opener() as stream:
+            first = stream.readline()
+            if first.strip():
+                return first
+            while chunk := stream.read(1 << 16):
+                if chunk.strip():
+                    return first
+    except UnicodeDecodeError:
+        raise ImportFormatError(f"{name}: not a UTF-8 text file") from None
+    raise ImportFormatError(f"{name}: the file is empty")
+
+
+def open_transfers(
+    source: str | Path | bytes, fmt: str | None = None, *, name: str | None = None, **options
+) -> TransferReader:
+    """Open a CSV export (a path, or the bytes of an upload) to read in batches; the header is checked now.
 
     Parameters
     ----------
-    path : str or Path
-        The CSV file.
+    source : str, Path or bytes
+        The file, or its contents.
     fmt : str, optional
         One of :data:`FORMATS`; by default the header decides (:func:`detect_format`).
+    name : str, optional
+        What messages call the file (its path by default).
     **options
-        ``asset``, ``contract``, ``decimals`` for exports that do not carry them.
+        ``asset``, ``contract``, ``decimals`` for exports that do not carry them, checked against
+        the format (:func:`~tracing.sources.file_options.import_options`).
 
     Raises
     ------
+    BadParameters
+        An option is wrong or does not apply to the format; ``field`` names it.
     ImportFormatError
-        The file is missing, empty, not text, of no known format, or a row is wrong (the message names the line).
-    """
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFormatError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ImportFormatError(f"{path}: a folder, not a file") from None
-    return parse_transfers(data, fmt, name=str(path), **options)
-
-
-def parse_transfers(data: bytes, fmt: str | None = None, *, name: str = "the file", **options) -> ImportResult:
-    """Parse the bytes of a CSV export (an uploaded file, say) like :func:`read_transfers`.
-
-    ``options`` are checked against the format first (:func:`~tracing.sources.file_options.import_options`):
-    a wrong one raises :class:`~tracing.errors.BadParameters` naming its field.
+        The file is missing, empty, not text or of no known format (a wrong row is found by
+        :meth:`TransferReader.batches`, with its line).
     """
     if fmt is not None and fmt not in FORMATS:
         raise ImportFormatError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFormatError(f"{name}: not a UTF-8 text file") from None
-    if not text.strip():
-        raise ImportFormatError(f"{name}: the file is empty")
-    fmt = fmt or detect_format(text)
-    options = import_options(fmt, **options)
-    out = _Columns()
-    skipped = FORMATS[fmt](text, out, _Addresses(), options) or []
-    return ImportResult(out.tables(), out.rows + len(skipped), skipped, fmt)
+    if isinstance(source, bytes):
+        name = name or "the file"
+
+        def opener() -> TextIO:
+            return io.TextIOWrapper(io.BytesIO(source), encoding="utf-8-sig", newline="")
+    else:
+        path = Path(source)
+        name = name or str(path)
+        if path.is_dir():
+            raise ImportFormatError(f"{path}: a folder, not a file")
+        if not path.is_file():
+            raise ImportFormatError(f"{path}: no such file")
+
+        def opener() -> TextIO:
+            return path.open(encoding="utf-8-sig", newline="")
+
+    first = _first_line(opener, name)  # refuses an empty file whatever the format
+    fmt = fmt or detect_format(first)
+    return TransferReader(opener, fmt, name, import_options(fmt, **options))
+
+
+def _whole(reader: TransferReader) -> ImportResult:
+    parts = next(reader.batches(whole=True), {})
+    tables = {chain: part.table.sorted() for chain, part in parts.items()}
+    return ImportResult(tables, reader.rows, reader.skipped, reader.format)
+
+
+def read_transfers(path: str | Path, fmt: str | None = None, **options) -> ImportResult:
+    """Read a whole file of transfers into tables, one per chain (an import streams instead: :func:`open_transfers`).
+
+    Raises ImportFormatError like :func:`open_transfers`, and naming the line of a wrong row.
+    """
+    return _whole(open_transfers(path, fmt, **options))
+
+
+def parse_transfers(data: bytes, fmt: str | None = None, *, name: str = "the file", **options) -> ImportResult:
+    """Parse the bytes of a CSV export into whole tables like :func:`read_transfers`."""
+    return _whole(open_transfers(data, fmt, name=name, **options))

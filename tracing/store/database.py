@@ -4,8 +4,8 @@ Every write is one transaction: an import that fails half-way leaves nothing.
 """
 
 import os
-from collections.abc import Iterable, Sequence
-from contextlib import nullcontext
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import fields
 from operator import itemgetter
 from pathlib import Path
@@ -17,14 +17,13 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.dialects import postgresql, sqlite
 
-from tracing.errors import ImportFormatError
 from tracing.labels import OFAC_LIST, Label, LabelIndex
 from tracing.labels.snapshot import snapshot_labels, snapshot_version
 from tracing.model import Chain, TransferTable
-from tracing.model.checks import check_table
 from tracing.model.transfer import Asset
 from tracing.store.engine import make_engine, private_file
 from tracing.store.schema import labels, transfers
+from tracing.store.writer import INSERT_CHUNK, TransferWriter
 
 __all__ = ["DEFAULT_URL", "Store", "database_url", "label_from_row", "label_row"]
 
@@ -32,7 +31,6 @@ DEFAULT_URL = "sqlite:///instance/tracing.db"
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK = 0x7472616369  # "traci": the advisory lock that serialises migrations on PostgreSQL
 _IN_CHUNK = 500  # addresses per IN (...) clause
-_INSERT_CHUNK = 5000
 
 _COLUMNS = (
     transfers.c.tx_hash,
@@ -55,40 +53,6 @@ def _plain_rows(conn: sa.Connection, query: sa.Select) -> list[tuple]:
     ``Row`` objects cost a quarter of reading 10^5 transfers from SQLite.
     """
     return conn.execute(query).cursor.fetchall()
-
-
-def _insert_rows(table: TransferTable, source: str, start: int, stop: int) -> list[dict]:
-    """Rows ``start:stop`` of a table as the store's insert parameters."""
-    part = table.take(slice(start, stop))
-    assets = part.assets
-    return [
-        {
-            "chain": part.chain.value,
-            "tx_hash": str(tx),
-            "idx": int(index),
-            "block": int(block),
-            "timestamp": int(timestamp),
-            "sender": str(sender),
-            "receiver": str(receiver),
-            "symbol": assets[asset].symbol,
-            "contract": assets[asset].contract,
-            "decimals": assets[asset].decimals,
-            "amount": str(int(amount)),
-            "value": float(value),
-            "source": source,
-        }
-        for tx, index, block, timestamp, sender, receiver, asset, amount, value in zip(
-            part.tx_hash,
-            part.index.tolist(),
-            part.block.tolist(),
-            part.timestamp.tolist(),
-            part.sender,
-            part.receiver,
-            part.asset.tolist(),
-            part.amount,
-            part.value.tolist(),
-        )
-    ]
 
 
 def database_url(url: str | None = None) -> str:
@@ -139,33 +103,29 @@ class Store:
 
     # -- transfers ------------------------------------------------------------------------
     def _insert(self):
-        """Insert transfers, skipping known identities, returning the ids of the rows inserted."""
+        """Insert transfers, skipping known identities, returning the id and identity of each row inserted."""
         dialect = sqlite if self.engine.dialect.name == "sqlite" else postgresql
         insert = dialect.insert(transfers).on_conflict_do_nothing(index_elements=["chain", "tx_hash", "idx"])
-        return insert.returning(transfers.c.id)
+        return insert.returning(transfers.c.id, transfers.c.tx_hash, transfers.c.idx)
+
+    @contextmanager
+    def transfer_writer(self, source: str) -> Iterator[TransferWriter]:
+        """One transaction to add tables in batches (:class:`~tracing.store.writer.TransferWriter`).
+
+        It commits when the block ends and rolls everything back when it raises: all or nothing.
+        """
+        with self.engine.begin() as conn:
+            yield TransferWriter(conn, self._insert, source)
 
     def add_transfers(self, table: TransferTable, source: str, *, then=None) -> int:
         """Store a table's transfers; return how many were new (known ones are kept as they are).
 
         ``then(conn)``, when given, runs inside the same transaction (a fetch records how far it got).
         """
-        if not len(table):
+        with self.transfer_writer(source) as writer:
+            new = writer.add(table).new if len(table) else 0
             if then is not None:
-                with self.engine.begin() as conn:
-                    then(conn)
-            return 0
-        try:
-            check_table(table)
-        except ValueError as err:
-            raise ImportFormatError(f"not stored: {err}") from None
-        new = 0
-        with self.engine.begin() as conn:
-            for start in range(0, len(table), _INSERT_CHUNK):  # rows are built a batch at a time: bounded memory
-                rows = _insert_rows(table, source, start, min(start + _INSERT_CHUNK, len(table)))
-                # the rows this transaction inserted, never another's: honest counts when imports race
-                new += len(conn.execute(self._insert(), rows).all())
-            if then is not None:
-                then(conn)
+                then(writer.conn)
         return new
 
     def _table(self, chain: Chain, rows: Sequence) -> TransferTable:
@@ -317,8 +277,8 @@ class Store:
         count = sa.select(sa.func.count()).select_from(labels)
         with self.engine.begin() if conn is None else nullcontext(conn) as c:
             before = c.execute(count).scalar_one()
-            for start in range(0, len(rows), _INSERT_CHUNK):
-                c.execute(insert, rows[start : start + _INSERT_CHUNK])
+            for start in range(0, len(rows), INSERT_CHUNK):
+                c.execute(insert, rows[start : start + INSERT_CHUNK])
             return c.execute(count).scalar_one() - before
 
     def stored_labels(self, chain: Chain | str | None = None) -> list[Label]:

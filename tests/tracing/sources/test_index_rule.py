@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 import pytest
 
 from tracing.encodings import eip55
-from tracing.investigate.imports import store_import
+from tracing.investigate.imports import import_transfers
 from tracing.investigate.refresh import fetch_history
 from tracing.model.transfer import parse_units
 from tracing.sources.etherscan import Etherscan
-from tracing.sources.files import parse_transfers, read_transfers
+from tracing.sources.files import open_transfers, parse_transfers, read_transfers
 from tracing.sources.simulated.ethereum import serve_etherscan, token_row
 from tracing.sources.simulated.tron import serve_trongrid, trc20_item
 from tracing.sources.trongrid import TronGrid
@@ -45,7 +45,7 @@ def eth_row(value: str = "2,000,000.5") -> str:
 
 def imported(store, text: str) -> int:
     """Import ``text`` as the upload page and the CLI do; the number of new transfers."""
-    return store_import(store, parse_transfers(text.encode()), "import:test").new
+    return import_transfers(store, open_transfers(text.encode()), "test", actor="tester").new
 
 
 @pytest.fixture
@@ -118,7 +118,7 @@ def _tron_items(path) -> list[dict]:
 
 def test_a_real_tronscan_export_then_trongrid_adds_nothing(stub, store, trongrid, shared_data):
     path = shared_data / "transfers" / "tron-usdt-treasury" / "tron.csv"
-    first = store_import(store, read_transfers(path), "import:tron.csv").new
+    first = import_transfers(store, open_transfers(path), "tron.csv", actor="tester").new
     items = _tron_items(path)
     serve_trongrid(stub, TRON_A, items, [])
     summary = fetch_history(store, trongrid, TRON_A)
@@ -129,7 +129,7 @@ def test_a_real_tronscan_export_then_trongrid_adds_nothing(stub, store, trongrid
 def test_a_real_etherscan_export_then_tokentx_adds_nothing(stub, store, etherscan, shared_data):
     path = shared_data / "transfers" / "erc20-exports" / "eth.csv"
     result = read_transfers(path)
-    first = store_import(store, result, "import:eth.csv").new
+    first = import_transfers(store, open_transfers(path), "eth.csv", actor="tester").new
     # the export omits decimals: the API is given the ones the importer used (known, or read off the values)
     decimals = {a.contract: a.decimals for table in result.tables.values() for a in table.assets}
     rows = []
