@@ -37,6 +37,7 @@ bench: install  ## every benchmark: prints figures and ratios, asserts nothing
 	$(PY) bench/profiles.py
 	$(PY) bench/market.py
 	$(PY) bench/fetch.py
+	$(PY) bench/import.py
 
 demo: install
 	$(PY) -m tracing demo
