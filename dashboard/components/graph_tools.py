@@ -140,11 +140,26 @@ def register_graph_tools() -> None:
     clientside_callback(
         """function (data) {
             if (!data || !data.tip) { return [window.dash_clientside.no_update, {display: "none"}]; }
-            return [data.tip, {display: "block"}];
+            const listed = data.sanctioned ? {borderColor: "#b02a37", borderWidth: "2px", color: "#842029"} : {};
+            return [data.tip, Object.assign({display: "block"}, listed)];
         }""",
         Output(ids.TRACE_TIP, "children"),
         Output(ids.TRACE_TIP, "style"),
         Input(ids.TRACE_GRAPH, "mouseoverNodeData"),
+        prevent_initial_call=True,
+    )
+
+    # Cytoscape keeps where its canvas sat when it was drawn: when the summary fills in above it and pushes it
+    # down, pointer events would land ~100 px off (hovering or clicking the node above). A resize event makes
+    # it measure again, once the new content is laid out.
+    clientside_callback(
+        """function () {
+            [0, 250].forEach(ms => setTimeout(() => window.dispatchEvent(new Event("resize")), ms));
+            return window.dash_clientside.no_update;
+        }""",
+        Output(ids.TRACE_TIP, "title"),
+        Input(ids.TRACE_SUMMARY, "children"),
+        Input(ids.TRACE_ALERT, "children"),
         prevent_initial_call=True,
     )
 

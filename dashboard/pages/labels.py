@@ -70,6 +70,7 @@ def layout(q: str = "", category: str = "", chain: str = "", page: str = "1", **
                     id=ids.LABELS_CATEGORY,
                     options=[{"label": "every category", "value": ""}] + [{"label": c, "value": c} for c in CATEGORIES],
                     value=query["category"],
+                    placeholder="every category",  # dbc.Select shows its placeholder, not the "" option
                     size="sm",
                 ),
                 md=3,
@@ -148,7 +149,7 @@ def _editor_cards() -> dbc.Row:
         ],
         className="shadow-sm mb-3 h-100",
     )
-    return dbc.Row([dbc.Col(add, lg=8), dbc.Col(upload, lg=4)], className="mb-3")
+    return dbc.Row([dbc.Col(add, lg=8), dbc.Col(upload, lg=4)], className="mb-3 g-3")  # stacked: a gap between
 
 
 @callback(

@@ -171,7 +171,8 @@ def node_tip(node: str, d: dict, symbol: str = "") -> str:
     """
     if d["kind"] == "more":
         return f"{d['label']} addresses folded · {amount(symbol, d['received'])} received · click to expand"
-    who = " · ".join(x for x in ("SANCTIONED" if d.get("sanctioned") else "", d["label"], d["category"]) if x)
+    category = "" if d["category"] == "sanctioned" else d["category"]  # said once, in capitals
+    who = " · ".join(x for x in ("SANCTIONED" if d.get("sanctioned") else "", d["label"], category) if x)
     if d["kind"] == "source":
         return "\n".join([who or "no label known", node, "the trace's source"])
     where = f"{amount(symbol, d['received'])} received at hop {d['hop']} · {100 * d['taint']:.1f}% of its inflow traced"
