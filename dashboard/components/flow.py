@@ -148,8 +148,13 @@ def _transaction_list(transactions, shown: int = 3) -> html.Div:
 
 def node_details(data: dict, symbol: str, links: dict[str, str], chain=None) -> html.Div:
     """What a clicked node is, with links: its address page, trace from it, expand it, highlight the path."""
+    who = f"{data.get('label') or '-'} {data.get('category') or ''}".strip()
+    if data.get("sanctioned"):
+        who = html.Span(
+            [html.Span("SANCTIONED", className="badge bg-danger me-1"), who], className="text-danger fw-bold"
+        )
     facts = [
-        ("Label", f"{data.get('label') or '-'} {data.get('category') or ''}".strip()),
+        ("Label", who),
         ("Hop", data.get("hop")),
         ("Traced amount received", amount(symbol, data.get("received", 0))),
         ("Taint share of inflow", f"{100 * data.get('taint', 0):.1f}%"),

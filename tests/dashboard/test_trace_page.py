@@ -110,6 +110,9 @@ def test_the_summary_and_the_table_list_the_sanctioned_destination(app, page, th
     node = next(e["data"] for e in elements if e["data"]["id"] == GARANTEX)
     assert node["sanctioned"] and node["caption"].startswith("SANCTIONED\nGARANTEX EUROPE OU")
     assert node["tip"].startswith("SANCTIONED · GARANTEX EUROPE OU") and GARANTEX in node["tip"]
+    with app.server.test_request_context("/"):
+        details = str(page.callback_trace_node(node, request_for(page, theft, model="poison")))
+    assert "SANCTIONED" in details and "bg-danger" in details
     text = str(exits)
     assert (
         text.index("Exchanges (freeze requests)") < text.index("Sanctioned · 1 · 8,000.00 USDT") < text.index(GARANTEX)
