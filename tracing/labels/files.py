@@ -139,7 +139,7 @@ def labels_text(labels: Iterable[Label], fmt: str) -> str:
     """Labels as CSV or JSON text (the fields of :data:`FIELDS`), or as a TagPack (``fmt`` 'tagpack')."""
     if fmt == "tagpack":
         return tagpack_text(labels)
-    records = [{k: lb.record()[k] for k in FIELDS} for lb in labels]
+    records = [{k: r[k] for k in FIELDS} for r in (lb.record() for lb in labels)]  # one record() per label
     if fmt == "json":
         return json.dumps({"labels": records}, indent=1, ensure_ascii=False) + "\n"
     if fmt != "csv":

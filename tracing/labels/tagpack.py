@@ -171,4 +171,5 @@ def _tag(label: Label) -> dict:
 def tagpack_text(labels, *, title: str = "Tracing labels", creator: str = "tracing") -> str:
     """Labels as TagPack YAML (one tag each; chains the product does not read keep their currency code)."""
     pack = {"title": title, "creator": creator, "is_public": False, "tags": [_tag(lb) for lb in labels]}
-    return yaml.safe_dump(pack, sort_keys=False, allow_unicode=True, width=1000)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's: ten times faster at 10^5 tags
+    return yaml.dump(pack, Dumper=dumper, sort_keys=False, allow_unicode=True, width=1000)
