@@ -10,7 +10,7 @@ import secrets
 import pytest
 from dashboard_helpers import login
 
-from dashboard import create_app
+from dashboard import background, create_app
 from dashboard.services import Services
 
 _counter = itertools.count(1)
@@ -33,6 +33,21 @@ def app(tmp_path_factory):
 def services(app) -> Services:
     """The app's store and accounts."""
     return app.server.extensions["tracing"]
+
+
+@pytest.fixture
+def jobs(services, monkeypatch):
+    """``jobs(settings)``: the background jobs' settings, the jobs pointed at this app's store.
+
+    Jobs run outside requests and read :data:`dashboard.background.JOBS`, which the
+    newest ``create_app`` sets: a test that built its own app would send them elsewhere.
+    """
+    monkeypatch.setattr(background.JOBS, "database_url", services.store.url)
+
+    def use(settings) -> None:
+        monkeypatch.setattr(background.JOBS, "settings", settings)
+
+    return use
 
 
 @pytest.fixture

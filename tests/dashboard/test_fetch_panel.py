@@ -6,7 +6,6 @@ import pytest
 from dash import no_update
 from dashboard_helpers import THIEF
 
-from dashboard import background
 from dashboard.components.fetching import callback_address_upload, data_panel, import_upload, run_fetch
 from tracing.errors import ImportFormatError
 from tracing.settings import Settings
@@ -28,9 +27,9 @@ def _find(component, wanted: str):
 
 
 @pytest.fixture
-def panel(app, monkeypatch):
+def panel(app, jobs):
     def build(chain, address, **settings):
-        monkeypatch.setattr(background.JOBS, "settings", Settings(**settings))
+        jobs(Settings(**settings))
         with app.server.test_request_context():
             return data_panel(chain, address)
 
@@ -59,8 +58,8 @@ def test_an_invalid_address_gets_no_panel(panel):
     assert _find(panel("tron", "not-an-address"), "address-fetch-button") is None
 
 
-def test_a_job_reports_a_failing_source_as_a_message(monkeypatch, stub):
-    monkeypatch.setattr(background.JOBS, "settings", Settings(trongrid_url=stub.url, http_retries=0))
+def test_a_job_reports_a_failing_source_as_a_message(jobs, stub):
+    jobs(Settings(trongrid_url=stub.url, http_retries=0))
     result = run_fetch({"chain": "tron", "address": THIEF})
     assert result["ok"] is False and result["error"] == "SourceUnavailable" and "HTTP 404" in result["message"]
 
@@ -116,13 +115,17 @@ def test_a_wrong_option_is_said_next_to_its_field_and_nothing_is_stored(app, ser
 
 
 def test_an_upload_of_another_token_takes_its_symbol_contract_and_decimals(app, services):
-    me = "TJRabPrwbZy45sbavfcjinPJC18kjpRTv8"
-    contents = _upload(TRONSCAN + f"{'fe' * 32},1,1600000000,{me},{THIEF},true,SUCCESS,3.00\n")
-    with app.server.test_request_context():
-        alert, request, _, invalid, _ = callback_address_upload(
-            contents, "usdc.csv", "tronscan-csv", ["USDC", USDC_TRC20, "2"], {"r": 1}
-        )
-    assert alert.color == "success" and request == {"r": 1} and invalid == [False] * 3
-    table = services.store.transfers_of("tron", me)
-    assert [(a.symbol, a.contract, a.decimals) for a in table.assets] == [("USDC", USDC_TRC20, 2)]
-    assert [int(x) for x in table.amount] == [300]
+    me, other = "TJRabPrwbZy45sbavfcjinPJC18kjpRTv8", "TKzxdSv2FZKQrEqkKVgp5DcwEXBEKMg2Ax"
+    contents = _upload(TRONSCAN + f"{'fe' * 32},1,1600000000,{me},{other},true,SUCCESS,3.00\n")
+    try:
+        with app.server.test_request_context():
+            alert, request, _, invalid, _ = callback_address_upload(
+                contents, "usdc.csv", "tronscan-csv", ["USDC", USDC_TRC20, "2"], {"r": 1}
+            )
+        assert alert.color == "success" and request == {"r": 1} and invalid == [False] * 3
+        table = services.store.transfers_of("tron", me)
+        assert [(a.symbol, a.contract, a.decimals) for a in table.assets] == [("USDC", USDC_TRC20, 2)]
+        assert [int(x) for x in table.amount] == [300]
+    finally:  # the app's store is shared: leave it as the demo world (a 2020 transfer moved pages' dates)
+        services.store.delete_source("import:tronscan-csv:usdc.csv")
+        services.forget()

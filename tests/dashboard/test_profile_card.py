@@ -10,17 +10,25 @@ from dashboard_helpers import THIEF
 from dashboard.components.profile import profile_card
 from tracing.investigate.profiles import stored_features
 from tracing.profiles.model import fit_model
-from tracing.sources.demo import build_demo
+from tracing.sources.demo import build_demo, load_demo
+from tracing.store import Store
 
 MULE = build_demo().cast["mule_1_2"]
 
 
 @pytest.fixture(scope="module")
-def model_file(app, tmp_path_factory):
-    """A profile model of the app's stored addresses (few candidates, so it trains in seconds)."""
-    rows, keys, reference, _ = stored_features(app.server.extensions["tracing"].store)
+def model_file(tmp_path_factory):
+    """A profile model of the demo world (few candidates, so it trains in seconds).
+
+    Trained on a store of its own: other tests add addresses to the app's shared store.
+    """
+    folder = tmp_path_factory.mktemp("model")
+    demo = Store(f"sqlite:///{folder / 'demo.db'}")
+    load_demo(demo)
+    rows, keys, reference, _ = stored_features(demo)
+    demo.close()
     model = fit_model(rows, keys, reference=reference, algorithms=("average",), ks=range(5, 7))
-    return str(model.save(tmp_path_factory.mktemp("model") / "model.joblib"))
+    return str(model.save(folder / "model.joblib"))
 
 
 def _card(client, address: str) -> str:

@@ -7,7 +7,6 @@ import pytest
 from dash import no_update
 from dashboard_helpers import THIEF
 
-from dashboard import background
 from dashboard.components.fetching import run_fetch
 from dashboard.components.trace_fetch import (
     budget_text,
@@ -30,11 +29,11 @@ def tron(i: int) -> str:
 
 
 @pytest.fixture
-def context(app, stub, monkeypatch):
+def context(app, stub, jobs):
     settings = Settings(
         trongrid_url=stub.url, trace_fetch_budget=20, http_retries=1, http_backoff=0.01, http_rate=1000.0
     )
-    monkeypatch.setattr(background.JOBS, "settings", settings)
+    jobs(settings)
     with app.server.test_request_context():
         yield stub
 

@@ -4,7 +4,6 @@ import pytest
 from playwright.sync_api import expect
 from test_browser import TIMEOUT, log_in
 
-from dashboard import background
 from tracing.encodings import b58check_encode
 from tracing.settings import Settings
 from tracing.sources.files import read_transfers
@@ -26,7 +25,7 @@ def history(me: str, n: int) -> list[dict]:
 
 
 @pytest.fixture
-def slow_trongrid(monkeypatch):
+def slow_trongrid(jobs):
     """A TronGrid stand-in whose pages each take ``delay`` seconds; the app's jobs pointed at it."""
     stub = StubServer()
 
@@ -35,7 +34,7 @@ def slow_trongrid(monkeypatch):
         handler = stub.routes[1][2][0]
         stub.routes[1] = (stub.routes[1][0], stub.routes[1][1], [lambda request: Stall(delay, handler(request))])
 
-    monkeypatch.setattr(background.JOBS, "settings", Settings(trongrid_url=stub.url, http_rate=100.0))
+    jobs(Settings(trongrid_url=stub.url, http_rate=100.0))
     yield serve
     stub.close()
 

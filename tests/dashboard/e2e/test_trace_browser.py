@@ -86,12 +86,11 @@ def test_click_a_folded_node_and_expand_it(browser, base_url, user, screenshot):
 
 
 def test_clicking_where_the_trace_stops_fetches_that_address_within_the_budget(
-    browser, base_url, services, user, monkeypatch, screenshot
+    browser, base_url, services, user, jobs, screenshot
 ):
     """The trace ends at an address with no stored onward transfers: a click fetches them and traces again."""
     from test_fetch_browser import tron
 
-    from dashboard import background
     from tracing.model import Chain, TransferTable
     from tracing.settings import Settings
     from tracing.sources.demo import USDT
@@ -117,7 +116,7 @@ def test_clicking_where_the_trace_stops_fetches_that_address_within_the_budget(
     stub = StubServer()
     items = [trc20_item(f"{i + 1:064x}", stop, onward, 24_000 * 10**6, 1_772_000_600_000 + i) for i in range(2)]
     serve_trongrid(stub, stop, items, [])
-    monkeypatch.setattr(background.JOBS, "settings", Settings(trongrid_url=stub.url, trace_fetch_budget=10))
+    jobs(Settings(trongrid_url=stub.url, trace_fetch_budget=10))
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     try:
