@@ -39,10 +39,10 @@ sys.path.insert(0, str(ROOT))
 
 from tracing.accounts import Accounts  # noqa: E402
 from tracing.flow import TraceParameters  # noqa: E402
-from tracing.model import Chain  # noqa: E402
 from tracing.params import Parameters  # noqa: E402
 from tracing.sources.demo import build_demo  # noqa: E402
 from tracing.store import Store  # noqa: E402
+from tracing.testing import synthetic_export  # noqa: E402
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
@@ -142,18 +142,6 @@ def load(sessions: list, make, per_client: int) -> tuple[np.ndarray, int]:
     return np.array(latencies), errors[0]
 
 
-def synthetic_csv(path: Path, rows: int) -> None:
-    """A generic-csv file of ``rows`` TRON transfers between a few hundred demo-like addresses."""
-    addresses = sorted(build_demo().tables[Chain.TRON].addresses.tolist())[:300]
-    rng = np.random.default_rng(7)
-    with path.open("w") as out:
-        out.write("chain,tx_hash,index,block,timestamp,from,to,asset,contract,decimals,amount\n")
-        pick = rng.integers(0, len(addresses), (rows, 2))
-        for i in range(rows):
-            a, b = addresses[pick[i, 0]], addresses[pick[i, 1]]
-            out.write(f"tron,{uuid.uuid4().hex}{i:032x},0,{i},{1_600_000_000 + i},{a},{b},USDT,,6,{i % 5000 + 1}\n")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=2)
@@ -186,7 +174,7 @@ def main() -> None:
         deps = first.get(base + "/_dash-dependencies").json()
         if args.import_rows:
             csv_path = folder / "import.csv"
-            synthetic_csv(csv_path, args.import_rows)
+            synthetic_export(csv_path, args.import_rows)
             importer = subprocess.Popen(
                 [sys.executable, "-m", "tracing", "--database", url, "import", str(csv_path)],
                 cwd=ROOT,
