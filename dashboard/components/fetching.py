@@ -51,6 +51,21 @@ def _target(chain: str, address: str) -> dict | None:
     return {"chain": chain_.value, "address": canonical}
 
 
+BAR_HIDDEN = {"height": "1.2rem", "visibility": "hidden"}  # keeps its room, so nothing jumps when it shows
+
+
+def job_controls(cancel_id: str, progress_id: str, **cancel_props) -> list:
+    """A background job's Cancel button and progress bar (hidden until the job runs)."""
+    return [
+        dbc.Button(
+            "Cancel", id=cancel_id, color="secondary", size="sm", outline=True, className="ms-2", **cancel_props
+        ),
+        dbc.Progress(
+            id=progress_id, value=0, max=1, label="", striped=True, animated=True, className="mt-2", style=BAR_HIDDEN
+        ),
+    ]
+
+
 def data_panel(chain: str, address: str) -> dbc.Card:
     """Fetch (or refresh) button with progress and cancel, and the CSV upload, for the address of the URL."""
     settings = JOBS.settings or Settings.from_env()
@@ -69,25 +84,7 @@ def data_panel(chain: str, address: str) -> dbc.Card:
             disabled=bool(needs),
             n_clicks=0,
         ),
-        dbc.Button(
-            "Cancel",
-            id=ids.ADDRESS_FETCH_CANCEL,
-            color="secondary",
-            size="sm",
-            outline=True,
-            className="ms-2",
-            disabled=True,
-        ),
-        dbc.Progress(
-            id=ids.ADDRESS_FETCH_PROGRESS,
-            value=0,
-            max=1,
-            label="",
-            striped=True,
-            animated=True,
-            className="mt-2",
-            style={"height": "1.2rem", "visibility": "hidden"},
-        ),
+        *job_controls(ids.ADDRESS_FETCH_CANCEL, ids.ADDRESS_FETCH_PROGRESS, disabled=True),
         html.Div(needs and dbc.Alert(needs, color="warning", className="mt-2 mb-0 small"), id=ids.ADDRESS_FETCH_STATUS),
     ]
     upload = [
@@ -218,7 +215,7 @@ def callback_address_fetched(result, request):
     """Say how the fetch went; when it stored something, score the address again."""
     if not result:
         return no_update, no_update, no_update
-    hidden = {"height": "1.2rem", "visibility": "hidden"}
+    hidden = BAR_HIDDEN
     if not result["ok"]:
         return (
             dbc.Alert(result["message"], color="danger", className="mt-2 mb-0 small", id="fetch-error"),

@@ -16,7 +16,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.background import JOBS
-from dashboard.components.fetching import progress_values, run_fetch
+from dashboard.components.fetching import BAR_HIDDEN, job_controls, progress_values, run_fetch
 from dashboard.roles import may, requires
 from dashboard.services import services
 from tracing.errors import InvalidAddress
@@ -28,7 +28,6 @@ from tracing.sources.registry import CONNECTORS, missing_key, source_title
 __all__ = ["budget_text", "fetch_plan", "fetched_outcome", "trace_fetch_area"]
 
 HIDDEN, SHOWN = {"display": "none"}, {"display": "inline-block"}
-BAR_HIDDEN = {"height": "1.2rem", "visibility": "hidden"}
 
 
 def trace_fetch_area() -> html.Div:
@@ -44,24 +43,7 @@ def trace_fetch_area() -> html.Div:
             html.Div(budget_text(budget), id=ids.TRACE_FETCH_USED, className="small text-muted mt-2"),
             html.Div(id=ids.TRACE_FETCH_OFFER, className="small mt-1"),
             dbc.Button("Fetch", id=ids.TRACE_FETCH, size="sm", color="primary", n_clicks=0, style=HIDDEN),
-            dbc.Button(
-                "Cancel",
-                id=ids.TRACE_FETCH_CANCEL,
-                size="sm",
-                color="secondary",
-                outline=True,
-                className="ms-2",
-                style=HIDDEN,
-            ),
-            dbc.Progress(
-                id=ids.TRACE_FETCH_PROGRESS,
-                value=0,
-                max=1,
-                striped=True,
-                animated=True,
-                className="mt-2",
-                style=BAR_HIDDEN,
-            ),
+            *job_controls(ids.TRACE_FETCH_CANCEL, ids.TRACE_FETCH_PROGRESS, style=HIDDEN),
             html.Div(id=ids.TRACE_FETCH_STATUS, className="mt-2"),
         ]
     )

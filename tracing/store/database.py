@@ -22,7 +22,7 @@ from tracing.labels.snapshot import snapshot_labels, snapshot_version
 from tracing.model import Chain, TransferTable
 from tracing.model.transfer import Asset
 from tracing.store.engine import make_engine, private_file
-from tracing.store.schema import labels, transfers
+from tracing.store.schema import TRANSFER_COLUMNS, labels, transfers
 from tracing.store.writer import INSERT_CHUNK, TransferWriter
 
 __all__ = ["DEFAULT_URL", "Store", "database_url", "label_from_row", "label_row"]
@@ -32,18 +32,7 @@ _MIGRATIONS = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK = 0x7472616369  # "traci": the advisory lock that serialises migrations on PostgreSQL
 _IN_CHUNK = 500  # addresses per IN (...) clause
 
-_COLUMNS = (
-    transfers.c.tx_hash,
-    transfers.c.idx,
-    transfers.c.block,
-    transfers.c.timestamp,
-    transfers.c.sender,
-    transfers.c.receiver,
-    transfers.c.symbol,
-    transfers.c.contract,
-    transfers.c.decimals,
-    transfers.c.amount,
-)
+_COLUMNS = TRANSFER_COLUMNS
 
 
 def _plain_rows(conn: sa.Connection, query: sa.Select) -> list[tuple]:

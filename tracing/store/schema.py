@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 
 __all__ = [
+    "TRANSFER_COLUMNS",
     "api_tokens",
     "audit_log",
     "case_items",
@@ -45,6 +46,23 @@ transfers = sa.Table(
     sa.Index("ix_transfers_sender", "chain", "sender", "timestamp"),
     sa.Index("ix_transfers_receiver", "chain", "receiver", "timestamp"),
 )
+
+TRANSFER_COLUMNS = tuple(
+    transfers.c[name]
+    for name in (
+        "tx_hash",
+        "idx",
+        "block",
+        "timestamp",
+        "sender",
+        "receiver",
+        "symbol",
+        "contract",
+        "decimals",
+        "amount",
+    )
+)
+"""The columns a stored transfer is read back from, in TransferTable order (``value``, ``source`` are not read)."""
 
 labels = sa.Table(
     "labels",

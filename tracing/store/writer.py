@@ -20,25 +20,14 @@ from tracing.errors import ImportFormatError
 from tracing.model import TransferTable
 from tracing.model.checks import check_table, clash_message
 from tracing.model.transfer import format_units
-from tracing.store.schema import transfers
+from tracing.store.schema import TRANSFER_COLUMNS, transfers
 
 __all__ = ["MAX_CLASHES", "Added", "Clash", "TransferWriter"]
 
 MAX_CLASHES = 100  # clashes kept with their values; the rest are counted
 INSERT_CHUNK = 5000
 _COMPARED = ("timestamp", "sender", "receiver", "asset", "amount")
-_STORED = (
-    transfers.c.id,
-    transfers.c.tx_hash,
-    transfers.c.idx,
-    transfers.c.timestamp,
-    transfers.c.sender,
-    transfers.c.receiver,
-    transfers.c.symbol,
-    transfers.c.contract,
-    transfers.c.decimals,
-    transfers.c.amount,
-)
+_STORED = (transfers.c.id, *TRANSFER_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -107,7 +96,7 @@ def _insert_rows(table: TransferTable, source: str, start: int, stop: int) -> li
 
 def _differences(stored, row: dict) -> tuple[tuple[str, str, str], ...]:
     """(field, stored, given) for each compared field that differs (amounts in token units)."""
-    _, _, _, timestamp, sender, receiver, symbol, contract, decimals, amount = stored
+    _, _, _, _block, timestamp, sender, receiver, symbol, contract, decimals, amount = stored
     pairs = {
         "timestamp": (str(timestamp), str(row["timestamp"])),
         "sender": (sender, row["sender"]),
