@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard.components.links import address_link
-from tracing.figures import amount
+from tracing.figures import amount, share
 from tracing.figures.exposure import CATEGORY_COLOURS, exposure_figure
 
 __all__ = ["CARD_ID", "exposure_card"]
@@ -29,7 +29,7 @@ def _entity_rows(chain: str, doc: dict) -> list[html.Tr]:
                             html.Td(html.Span(e["category"], className="badge", style={"backgroundColor": colour})),
                             html.Td(e["name"], className="fw-semibold" if e["category"] == "sanctioned" else ""),
                             html.Td(amount(item["asset"], e["amount"]), className="text-end text-nowrap"),
-                            html.Td(f"{100 * e['share']:.1f} %", className="text-end"),
+                            html.Td(share(e["share"]), className="text-end"),
                             html.Td([address_link(chain, a, short=True, className="me-2") for a in e["addresses"][:3]]),
                         ]
                     )

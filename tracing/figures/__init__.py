@@ -5,7 +5,7 @@
 same way on every page, in the CLI and in reports.
 """
 
-from tracing.figures._format import amount, precision, short_address, when, zscore
+from tracing.figures._format import amount, precision, share, short_address, when, zscore
 from tracing.figures.charts import COLOURS, MAX_POINTS, asset_rows, timeline, zscore_histogram
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "amount",
     "asset_rows",
     "precision",
+    "share",
     "short_address",
     "timeline",
     "when",

@@ -10,12 +10,14 @@
 ('2025-07-29 10:00', '-')
 >>> short_address("TUs6oZNSw7dGN3BMUeBBbAnGow2K2FS6zA"), zscore(3.14159)
 ('TUs6oZ…S6zA', '3.14')
+>>> share(0.457), share(0.0004), share(0.0)
+('45.7 %', '< 0.1 %', '0.0 %')
 """
 
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
-__all__ = ["PRECISION", "amount", "precision", "short_address", "when", "zscore"]
+__all__ = ["PRECISION", "amount", "precision", "share", "short_address", "when", "zscore"]
 
 PRECISION = {
     **dict.fromkeys(("USDT", "USDC", "DAI", "BUSD", "TUSD", "USDD", "FDUSD", "PYUSD"), 2),
@@ -71,3 +73,10 @@ def short_address(address: str) -> str:
 def zscore(z: float) -> str:
     """A z-score with two decimals (``-0.00`` written as ``0.00``)."""
     return f"{z + 0.0:.2f}" if abs(z) >= 0.005 else "0.00"
+
+
+def share(fraction: float) -> str:
+    """A fraction as a percentage with one decimal; a share too small to show is ``< 0.1 %``, never ``0.0 %``."""
+    if 0 < fraction < 0.0005:
+        return "< 0.1 %"
+    return f"{100 * fraction:.1f} %"
