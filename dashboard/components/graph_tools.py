@@ -106,7 +106,7 @@ def graph_legend() -> html.Div:
         (_swatch("#ffffff", "50%", "3px solid #0d6efd"), "selected"),
     ]
     return html.Div(
-        [html.Span([swatch, text], className="me-3 text-nowrap d-inline-block") for swatch, text in items]
+        [html.Span([swatch, text], className="me-3 d-inline-block mw-100") for swatch, text in items]
         + [html.Span("Node size: traced amount received; edge width and label: traced amount.", className="d-block")],
         className="small text-muted mt-2",
         id=ids.TRACE_LEGEND,

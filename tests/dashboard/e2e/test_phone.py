@@ -31,6 +31,7 @@ def test_a_phone_sees_the_risk_first_folded_parameters_and_no_sideways_scroll(br
     graph = page.locator("#trace-graph").bounding_box()
     assert graph["width"] <= 390 and graph["height"] >= 300
     assert page.evaluate(WIDER_THAN_SCREEN) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # a legend item would not wrap: 393
     screenshot(page, "phone-trace")
     context.close()
 
