@@ -24,7 +24,10 @@ def category_badge(category: str) -> html.Span:
 
 
 def labels_table(labels: list[Label], *, editable: bool) -> dbc.Table:
-    """One row per label: address (linked), category, entity, source, confidence, who added it when."""
+    """One row per label: address (linked), category, entity, source, confidence, who added it when.
+
+    Labels without an ``id`` come from the shipped OFAC list: shown, but not editable.
+    """
     head = ["address", "chain", "category", "entity", "source", "confidence", "added"] + (["", ""] if editable else [])
     rows = []
     for lb in labels:
@@ -37,7 +40,9 @@ def labels_table(labels: list[Label], *, editable: bool) -> dbc.Table:
             html.Td(str(lb.confidence), className="text-end"),
             html.Td(f"{lb.added_by}, {when(lb.added_at)}" if lb.added_at else "-", className="small"),
         ]
-        if editable:
+        if editable and not lb.id:  # the shipped list: replaced by 'sanctions update', never edited here
+            cells += [html.Td("shipped list", className="small text-muted text-nowrap", colSpan=2)]
+        elif editable:
             cells += [
                 html.Td(dbc.Button("edit", id={"type": EDIT, "id": lb.id}, size="sm", color="link", className="p-0")),
                 html.Td(

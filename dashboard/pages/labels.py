@@ -193,17 +193,19 @@ def callback_labels_table(query, _version):
     query = query or {}
     number = _page_number(query.get("page"))
     page = LabelStore(services().store).search(
-        query.get("q", ""), **_where(query), limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE
+        query.get("q", ""), **_where(query), limit=PAGE_SIZE, offset=(number - 1) * PAGE_SIZE, shipped=True
     )
     pages = max(1, -(-page.total // PAGE_SIZE))
     editable = may(getattr(flask_login.current_user, "role", None), "investigator")
     first = (number - 1) * PAGE_SIZE + 1
     shown = f"{first:,}-{first + len(page.labels) - 1:,} are shown" if page.labels else "none on this page"
-    count = (
-        f"{page.total:,} stored label(s) match, newest first; {shown}. Until 'sanctions update' stores a newer "
-        f"issue, screening also uses the shipped OFAC SDN list of {snapshot_version()} (check any address with "
-        "'python -m tracing sanctions check')."
-    )
+    count = f"{page.total - page.shipped:,} stored label(s) match, newest first"
+    if page.shipped:
+        count += (
+            f", then {page.shipped:,} of the shipped OFAC SDN list of {snapshot_version()} (screening uses it until "
+            "'sanctions update' stores a newer issue; exports hold the stored labels only)"
+        )
+    count += f"; {shown}."
     return labels_table(page.labels, editable=editable), count, pager(number, pages, lambda n: _href(query, n))
 
 

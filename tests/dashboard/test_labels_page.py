@@ -210,3 +210,12 @@ def test_on_a_phone_the_list_comes_before_the_forms(app, monkeypatch):
     assert "d-flex flex-column" in column.className
     assert "order-2 order-lg-1" in editor.className and "order-1 order-lg-2" in listing.className
     assert "Add a label" in str(editor) and str(listing).count(ids.LABELS_TABLE) == 1
+
+
+def test_the_shipped_ofac_list_is_browsed_after_the_stored_labels_and_cannot_be_edited(as_role):
+    """Searching 'garantex' finds what screening uses, though no 'sanctions update' stored it."""
+    client, _ = as_role("investigator")
+    shown = _table(client, "garantex")
+    assert "GARANTEX EUROPE OU" in shown and "/address/tron/TFwjPScaJRCbSWVAywE1S1WgaUgSnyYUbD" in shown
+    assert "of the shipped OFAC SDN list of" in shown and "shipped list" in shown
+    assert REMOVE not in shown  # edit and remove belong to stored labels only

@@ -289,12 +289,17 @@ class Store:
         """
         chain = Chain.parse(chain) if chain is not None else None
         stored = self.stored_labels(chain)
-        if builtin:
-            stored_version = max((lb.list_version for lb in stored if lb.source == OFAC_LIST), default="")
-            if snapshot_version() > stored_version:
-                shipped = [lb for lb in snapshot_labels() if chain is None or lb.chain == chain]
-                stored = [lb for lb in stored if lb.source != OFAC_LIST] + shipped
+        if builtin and self.shipped_list_in_use():
+            shipped = [lb for lb in snapshot_labels() if chain is None or lb.chain == chain]
+            stored = [lb for lb in stored if lb.source != OFAC_LIST] + shipped
         return LabelIndex(stored)
+
+    def shipped_list_in_use(self) -> bool:
+        """Whether the shipped OFAC SDN snapshot stands in for the stored OFAC list (it is newer, or none is stored)."""
+        query = sa.select(sa.func.max(labels.c.list_version)).where(labels.c.source == OFAC_LIST)
+        with self.engine.connect() as conn:
+            stored_version = conn.execute(query).scalar_one_or_none() or ""
+        return snapshot_version() > stored_version
 
 
 _LABEL_FIELDS = tuple(f.name for f in fields(Label) if f.name != "id")

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from tracing.audit import record
 from tracing.errors import TracingError
 from tracing.labels import CATEGORIES, Label
+from tracing.labels.snapshot import snapshot_labels
 from tracing.model import normalize_address
 from tracing.store.database import Store, label_from_row, label_row
 from tracing.store.schema import labels
@@ -30,10 +31,11 @@ class LabelNotFound(TracingError, LookupError):
 
 @dataclass(frozen=True)
 class LabelPage:
-    """One page of a label search, and how many labels match in all."""
+    """One page of a label search, and how many labels match in all (``shipped`` of them from the shipped list)."""
 
     labels: list[Label]
     total: int
+    shipped: int = 0
 
 
 class LabelStore:
@@ -130,19 +132,24 @@ class LabelStore:
         source: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        shipped: bool = False,
     ) -> LabelPage:
-        """Stored labels whose address, name, actor or source contains ``text`` (any case), newest first."""
+        """Stored labels whose address, name, actor or source contains ``text`` (any case), newest first; with
+        ``shipped``, then the shipped OFAC SDN list's while it stands in for a stored one (read-only, ``id`` 0)."""
+        limit, offset = max(1, min(limit, 1000)), max(0, offset)
         query = _matching(text, category=category, chain=chain, source=source)
         total = sa.select(sa.func.count()).select_from(query.subquery())
-        page = (
-            query.order_by(labels.c.added_at.desc(), labels.c.id.desc())
-            .limit(max(1, min(limit, 1000)))
-            .offset(max(0, offset))
-        )
+        page = query.order_by(labels.c.added_at.desc(), labels.c.id.desc()).limit(limit).offset(offset)
         with self.engine.connect() as conn:
             rows = conn.execute(page).mappings().all()
-            count = conn.execute(total).scalar_one()
-        return LabelPage([label_from_row(r) for r in rows], int(count))
+            count = int(conn.execute(total).scalar_one())
+        listed = []
+        if shipped and self.store.shipped_list_in_use():
+            listed = _shipped_matching(text, category=category, chain=chain, source=source)
+        found = [label_from_row(r) for r in rows]
+        start = max(0, offset - count)
+        found += listed[start : start + limit - len(found)]
+        return LabelPage(found, count + len(listed), len(listed))
 
     def every(
         self, text: str = "", *, category: str | None = None, chain: str | None = None, source: str | None = None
@@ -187,6 +194,20 @@ def _matching(text: str, *, category: str | None, chain: str | None, source: str
         if value:
             query = query.where(labels.c[column] == value)
     return query
+
+
+def _shipped_matching(text: str, *, category: str | None, chain: str | None, source: str | None) -> list[Label]:
+    """The shipped OFAC SDN snapshot's labels that :func:`_matching` would match, in the list's order."""
+    needle = text.strip().lower()
+    return [
+        lb
+        for lb in snapshot_labels()
+        if (not needle or any(needle in str(getattr(lb, k)).lower() for k in ("address", "name", "actor", "source")))
+        and all(
+            not value or str(getattr(lb, k)) == value
+            for k, value in (("category", category), ("chain", chain), ("source", source))
+        )
+    ]
 
 
 def _checked(label: Label) -> Label:

@@ -107,3 +107,23 @@ def test_cli_sanctions_load_names_the_list_and_lists_skipped_lines(tmp_path, cap
     assert main(["--database", db, "sanctions", "check", ADDRESS, "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["listed"] and [e["list"] for e in doc["entries"]] == ["Demo list"]
+
+
+def test_a_search_with_the_shipped_list_pages_past_the_stored_labels_until_a_newer_list_is_stored(store):
+    from tracing.labels import OFAC_LIST
+    from tracing.labels.snapshot import snapshot_labels, snapshot_version
+
+    labels = LabelStore(store)
+    labels.import_labels(
+        [Label(Chain.TRON, ADDRESS, f"Garantex desk {i}", "exchange", "pack") for i in range(3)], "a", "p"
+    )
+    shipped = [lb for lb in snapshot_labels() if "garantex" in lb.name.lower()]
+    assert len(shipped) >= 2
+    everything = labels.search("garantex", shipped=True, limit=2)
+    assert (everything.total, everything.shipped) == (3 + len(shipped), len(shipped))
+    second = labels.search("garantex", shipped=True, limit=2, offset=2)  # one stored, then the list begins
+    assert [lb.id > 0 for lb in second.labels] == [True, False] and second.labels[1] == shipped[0]
+    assert labels.search("garantex").total == 3  # the store alone, as the CLI lists it
+    newer = str(int(snapshot_version()[:4]) + 1) + snapshot_version()[4:]
+    labels.replace_list(OFAC_LIST, [Label(Chain.TRON, ADDRESS, "X", "sanctioned", "x")], "a", newer)
+    assert labels.search("garantex", shipped=True).shipped == 0  # a newer stored issue replaces the shipped one
