@@ -23,6 +23,13 @@ def category_badge(category: str) -> html.Span:
     return html.Span(text, className="badge", style={"backgroundColor": CATEGORY_COLOURS.get(category, "#b0bec5")})
 
 
+def _added(lb: Label) -> str:
+    """Who stored the label when; for a list entry never stored (the shipped list), the date it was listed."""
+    if lb.added_at:
+        return f"{lb.added_by}, {when(lb.added_at)}"
+    return f"listed {lb.listed_on}" if lb.listed_on else "-"
+
+
 def labels_table(labels: list[Label], *, editable: bool) -> dbc.Table:
     """One row per label: address (linked), category, entity, source, confidence, who added it when.
 
@@ -38,7 +45,7 @@ def labels_table(labels: list[Label], *, editable: bool) -> dbc.Table:
             html.Td(lb.name, className="fw-bold text-danger" if lb.category == "sanctioned" else ""),
             html.Td(lb.source, className="small"),
             html.Td(str(lb.confidence), className="text-end"),
-            html.Td(f"{lb.added_by}, {when(lb.added_at)}" if lb.added_at else "-", className="small"),
+            html.Td(_added(lb), className="small"),
         ]
         if editable and not lb.id:  # the shipped list: replaced by 'sanctions update', never edited here
             cells += [html.Td("shipped list", className="small text-muted text-nowrap", colSpan=2)]

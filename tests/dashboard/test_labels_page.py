@@ -217,5 +217,5 @@ def test_the_shipped_ofac_list_is_browsed_after_the_stored_labels_and_cannot_be_
     client, _ = as_role("investigator")
     shown = _table(client, "garantex")
     assert "GARANTEX EUROPE OU" in shown and "/address/tron/TFwjPScaJRCbSWVAywE1S1WgaUgSnyYUbD" in shown
-    assert "of the shipped OFAC SDN list of" in shown and "shipped list" in shown
+    assert "of the shipped OFAC SDN list of" in shown and "shipped list" in shown and "listed 20" in shown
     assert REMOVE not in shown  # edit and remove belong to stored labels only
