@@ -55,6 +55,8 @@ class FetchSummary:
     seconds: float
     incremental: bool  # asked only for what is newer than an earlier fetch
     limit: str | None = None  # why the history is cut, when a limit cut it
+    disagreements: tuple[str, ...] = ()  # the first fetched transfers stored otherwise, a line each
+    disagreeing: int = 0  # how many in all (kept as stored, audited)
 
     def describe(self) -> str:
         """A short paragraph for the CLI and the page."""
@@ -63,6 +65,11 @@ class FetchSummary:
             f"{self.source}: {self.address} ({self.chain}) {mode}: {self.new} new, {self.known} already stored, "
             f"{self.pages} pages, {self.calls} requests, {self.seconds:.1f} s"
         )
+        if self.disagreeing:
+            text += (
+                f"\n{self.disagreeing} fetched transfer(s) disagree with the stored ones (kept as stored, "
+                "recorded in the audit log): " + "; ".join(self.disagreements[:3])
+            )
         return text + (f"\nlimit reached: {self.limit}" if self.limit else "")
 
 
@@ -147,18 +154,20 @@ def fetch_history(
     table = TransferTable.concat(tables).sorted() if tables else TransferTable.empty(chain)
     if len(table) > max_transfers:
         table = table.take(np.arange(len(table) - max_transfers, len(table)))
-    new = save_fetch(
+    saved = save_fetch(
         store, table, chain, address, source.name, complete=limit is None and since is None, previous=record
     )
     return FetchSummary(
         chain.value,
         address,
         source.title,
-        new,
-        len(table) - new,
+        saved.new,
+        len(table) - saved.new - saved.clash_count,
         pages,
         source.calls - calls_before,
         time.monotonic() - started,
         known is not None,
         limit,
+        tuple(c.describe("API") for c in saved.clashes[:10]),
+        saved.clash_count,
     )

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from tracing.audit import record
 from tracing.model import Chain, TransferTable
 from tracing.store.database import Store
 from tracing.store.schema import fetches
+from tracing.store.writer import Clash
 
-__all__ = ["FetchRecord", "fetch_record", "save_fetch"]
+__all__ = ["FetchRecord", "Saved", "fetch_record", "save_fetch"]
 
 
 @dataclass(frozen=True)
@@ -42,13 +44,23 @@ def fetch_record(store: Store, chain: Chain | str, address: str, source: str) ->
     return FetchRecord(*row) if row else None
 
 
+@dataclass(frozen=True)
+class Saved:
+    """What a fetch stored: new transfers, and the fetched ones whose identity is stored with other contents."""
+
+    new: int
+    clashes: tuple[Clash, ...] = ()
+    clash_count: int = 0
+
+
 def save_fetch(
     store: Store, table: TransferTable, chain: Chain, address: str, source: str, *, complete: bool, previous=None
-) -> int:
-    """Store the fetched transfers and advance the address's record, in one transaction; return how many were new.
+) -> Saved:
+    """Store the fetched transfers and advance the address's record, in one transaction.
 
     The record keeps the newest transfer of ``table`` (or of ``previous`` when the
-    table holds nothing newer).
+    table holds nothing newer). A fetched transfer that disagrees with the stored
+    one of its identity is not stored (the stored one stays), counted, and audited.
     """
     newest = (previous.newest_timestamp, previous.newest_block, previous.newest_tx) if previous else (0, 0, "")
     if len(table):
@@ -65,4 +77,10 @@ def save_fetch(
     dialect = sqlite if store.engine.dialect.name == "sqlite" else postgresql
     upsert = dialect.insert(fetches).values(chain=chain.value, address=address, source=source, **values)
     upsert = upsert.on_conflict_do_update(index_elements=["chain", "address", "source"], set_=values)
-    return store.add_transfers(table, f"api:{source}", then=lambda conn: conn.execute(upsert))
+    with store.transfer_writer(f"api:{source}") as writer:
+        new = writer.add(table).new if len(table) else 0
+        writer.conn.execute(upsert)
+        if writer.clash_count:
+            detail = {"rows": writer.clash_count, "first": [c.describe("API") for c in writer.clashes[:20]]}
+            record(writer.conn, f"api:{source}", "transfers.fetch_clash", "address", f"{chain.value}:{address}", detail)
+    return Saved(new, tuple(writer.clashes), writer.clash_count)

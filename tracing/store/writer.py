@@ -40,10 +40,10 @@ class Clash:
     line: int | None
     differences: tuple[tuple[str, str, str], ...]
 
-    def describe(self) -> str:
-        """One line: where, which transfer, and each field stored vs given."""
+    def describe(self, given_by: str = "file") -> str:
+        """One line: where, which transfer, and each field stored vs given (by the ``given_by``: file, API)."""
         where = f"line {self.line}: " if self.line is not None else ""
-        fields = "; ".join(f"{name} stored {stored}, file {given}" for name, stored, given in self.differences)
+        fields = "; ".join(f"{name} stored {stored}, {given_by} {given}" for name, stored, given in self.differences)
         return f"{where}{self.chain} transfer {self.tx_hash} #{self.index} is stored otherwise: {fields}"
 
 

@@ -65,6 +65,20 @@ def test_a_tronscan_row_then_trongrid_stores_one_transfer(stub, store, trongrid)
     assert (summary.new, summary.known, store.count_transfers()) == (0, 1, 1)
 
 
+def test_a_fetched_transfer_that_disagrees_with_the_imported_one_is_reported_and_audited(stub, store, trongrid):
+    """The API dates the transfer an hour later than the export: kept as stored, said, and in the audit log."""
+    from tracing.audit import AuditLog
+
+    assert imported(store, TRON_HEADER + tron_row()) == 1
+    serve_trongrid(stub, TRON_A, [trc20_item(TRON_TX, TRON_B, TRON_A, 6_301_180_295_034, (WHEN + 3600) * 1000)], [])
+    summary = fetch_history(store, trongrid, TRON_A)
+    assert (summary.new, summary.known, summary.disagreeing) == (0, 0, 1)
+    assert f"timestamp stored {WHEN}, API {WHEN + 3600}" in summary.describe()
+    assert int(store.transfers_of("tron", TRON_A).timestamp[0]) == WHEN  # the stored transfer stays
+    (entry,) = AuditLog(store).entries(action="transfers.fetch_clash")
+    assert entry.detail_dict["rows"] == 1 and TRON_TX in entry.detail_dict["first"][0]
+
+
 def test_trongrid_then_a_tronscan_row_stores_one_transfer(stub, store, trongrid):
     serve_trongrid(stub, TRON_A, [trc20_item(TRON_TX, TRON_B, TRON_A, 6_301_180_295_034, WHEN * 1000)], [])
     assert fetch_history(store, trongrid, TRON_A).new == 1
@@ -137,8 +151,19 @@ def test_a_real_etherscan_export_then_tokentx_adds_nothing(stub, store, ethersca
         places = decimals[r["ContractAddress"]]
         value, when = parse_units(r["Value"], places), int(r["UnixTimestamp"])
         rows.append(
-            token_row(r["Txhash"], r["From"], r["To"], value, when, 1, contract=r["ContractAddress"], decimals=places)
+            token_row(
+                r["Txhash"],
+                r["From"],
+                r["To"],
+                value,
+                when,
+                1,
+                contract=r["ContractAddress"],
+                symbol=r["TokenSymbol"],
+                decimals=places,
+            )
         )
     serve_etherscan(stub, {"tokentx": rows})
     summary = fetch_history(store, etherscan, ETH_A)
     assert first == 2827 and (summary.new, summary.known, store.count_transfers()) == (0, first, first)
+    assert summary.disagreeing == 0  # each fetched transfer is the imported one, field for field
