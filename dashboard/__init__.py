@@ -81,7 +81,7 @@ def create_app(config: Mapping | None = None) -> dash.Dash:
     server.register_blueprint(api.blueprint)
     server.register_blueprint(reports.blueprint)
     sources = settings.get("SOURCE_SETTINGS") or load_settings()  # chain APIs, keys, fetch limits
-    configure(settings["DATABASE_URL"], sources)
+    configure(settings["DATABASE_URL"], sources, settings["SECRET_KEY"])
     app = dash.Dash(
         __name__,
         server=server,

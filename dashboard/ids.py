@@ -24,8 +24,7 @@ ADDRESS_PARAM_HELP = "address-param-help"  # pattern {"type": ADDRESS_PARAM_HELP
 ADDRESS_TRACE_LINK = "address-trace-link"
 ADDRESS_SHARE_LINK = "address-share-link"
 ADDRESS_COPY = "address-copy"
-ADDRESS_REPORT_HTML = "address-report-html"
-ADDRESS_REPORT_PDF = "address-report-pdf"
+# the report buttons are "address-report-html|pdf|...": dashboard.components.report_jobs names them
 ADDRESS_NEW_CASE = "address-new-case"
 ADDRESS_IDENTITY = "address-identity"
 ADDRESS_PARAMS_FOLD = "address-params-fold"
@@ -117,8 +116,7 @@ CASE_NOTE_ADD = "case-note-add"
 CASE_SHARE_DAYS = "case-share-days"
 CASE_SHARE = "case-share"
 CASE_REVOKE = "case-revoke"  # pattern {"type": CASE_REVOKE, "link": id}
-CASE_REPORT_HTML = "case-report-html"
-CASE_REPORT_PDF = "case-report-pdf"
+# the report buttons are "case-report-html|pdf|...": dashboard.components.report_jobs names them
 
 # admin pages and the account page
 ADMIN_USERS_TABLE = "admin-users-table"

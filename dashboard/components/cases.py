@@ -11,6 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.report_jobs import report_controls
 from dashboard.urls import address_path, trace_path
 from tracing.audit import AuditEntry
 from tracing.cases import Case, CaseItem, Note, ShareLink
@@ -169,15 +170,14 @@ def audit_table(entries: Iterable[AuditEntry], table_id: str, *, show_object: bo
 
 
 def address_report_links(chain: str, address: str, params: Parameters) -> html.Span:
-    """Download links of the address's HTML and PDF reports (scored with the page's parameters), and its cases."""
-    query = urlencode(params.changed())
-    base = f"/report/address/{quote(chain)}/{quote(address, safe='')}"
+    """Buttons building the address's HTML and PDF reports (scored with the page's parameters), and its cases."""
+    target = {"kind": "address", "chain": chain, "address": address, "params": params.changed()}
     return html.Span(
         [
             "Report: ",
-            html.A("HTML", href=f"{base}.html" + (f"?{query}" if query else ""), id=ids.ADDRESS_REPORT_HTML),
-            " · ",
-            html.A("PDF", href=f"{base}.pdf" + (f"?{query}" if query else ""), id=ids.ADDRESS_REPORT_PDF),
+            *report_controls(
+                "address", target, {"html": "HTML", "pdf": "PDF"}, color="link", className="p-0 align-baseline me-2"
+            ),
             " · ",
             dcc.Link("Open a case with it", href=f"/cases?{urlencode({'new': address})}", id=ids.ADDRESS_NEW_CASE),
             " · ",

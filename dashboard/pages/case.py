@@ -14,6 +14,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.components.cases import audit_table, case_header, items_list, notes_list, share_list
+from dashboard.components.report_jobs import report_controls
 from dashboard.errors import error_alert
 from dashboard.reports import share_links, share_url
 from dashboard.roles import may, requires
@@ -87,20 +88,14 @@ def build_body(case_id: int, role: str | None) -> html.Div:
     case = cases.get(case_id)
     links = share_links()
     reports = html.Div(
-        [
-            html.A(
-                "Download HTML report",
-                href=f"/report/case/{case.id}.html",
-                id=ids.CASE_REPORT_HTML,
-                className="btn btn-outline-primary btn-sm me-2",
-            ),
-            html.A(
-                "Download PDF report",
-                href=f"/report/case/{case.id}.pdf",
-                id=ids.CASE_REPORT_PDF,
-                className="btn btn-outline-primary btn-sm",
-            ),
-        ],
+        report_controls(
+            "case",
+            {"kind": "case", "case_id": case.id},
+            {"html": "Download HTML report", "pdf": "Download PDF report"},
+            color="primary",
+            outline=True,
+            className="me-2",
+        ),
         className="mb-3",
     )
     can_edit = may(role, "investigator")

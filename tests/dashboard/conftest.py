@@ -36,13 +36,14 @@ def services(app) -> Services:
 
 
 @pytest.fixture
-def jobs(services, monkeypatch):
+def jobs(app, services, monkeypatch):
     """``jobs(settings)``: the background jobs' settings, the jobs pointed at this app's store.
 
     Jobs run outside requests and read :data:`dashboard.background.JOBS`, which the
     newest ``create_app`` sets: a test that built its own app would send them elsewhere.
     """
     monkeypatch.setattr(background.JOBS, "database_url", services.store.url)
+    monkeypatch.setattr(background.JOBS, "secret_key", app.server.config["SECRET_KEY"])
 
     def use(settings) -> None:
         monkeypatch.setattr(background.JOBS, "settings", settings)

@@ -141,15 +141,13 @@ def test_admin_pages_need_the_admin_role(app, services, role, status):
         assert client.get(path).status_code == status
 
 
-def test_address_page_links_its_reports_with_its_parameters(app):
+def test_address_page_orders_its_reports_with_its_parameters(app):
     page = importlib.import_module("dashboard.pages.address")
     with app.server.test_request_context("/"):
         layout = page.layout(chain="tron", address=THIEF, maximum_threshold="2.5")
-    hrefs = {key: find(layout, key).href for key in ("address-report-html", "address-report-pdf")}
-    assert hrefs == {
-        "address-report-html": f"/report/address/tron/{THIEF}.html?maximum_threshold=2.5",
-        "address-report-pdf": f"/report/address/tron/{THIEF}.pdf?maximum_threshold=2.5",
-    }
+    target = {"kind": "address", "chain": "tron", "address": THIEF, "params": {"maximum_threshold": 2.5}}
+    assert find(layout, "address-report-target").data == target
+    assert find(layout, "address-report-html") is not None and find(layout, "address-report-pdf") is not None
 
 
 @pytest.mark.parametrize(("role", "forms"), [("viewer", False), ("investigator", True)])
@@ -161,7 +159,7 @@ def test_viewers_read_a_case_investigators_also_change_it(app, services, case, r
         layout = page.layout(case_id=str(case.id))
         missing = page.layout(case_id="999999")
         nonsense = page.layout(case_id="x")
-    assert find(layout, "case-report-pdf").href == f"/report/case/{case.id}.pdf"
+    assert find(layout, "case-report-target").data == {"kind": "case", "case_id": case.id}
     assert (find(layout, "case-item-add") is not None) is forms
     assert (find(layout, "case-share") is not None) is forms
     assert "no case #999999" in str(missing) and "a case is a number" in str(nonsense)

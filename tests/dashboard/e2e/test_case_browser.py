@@ -1,9 +1,9 @@
 """End to end in Chromium: a case from the demo thief, a trace and a note, both reports, a share link.
 
-The investigator opens a case from the thief's address page, adds the thief and the theft's trace and a note holding
-a script, downloads the HTML and PDF reports (both verify; the PDF's pages are rendered
-to PNG under test-results/), shares a read-only link that a logged-out browser opens,
-then revokes it and the link answers 410.
+The investigator opens a case from the thief's address page, adds the thief and the theft's trace and a note
+holding a script, downloads the HTML and PDF reports (each built by a background job while the page says so, no
+web request builds one; both verify; the PDF's pages are rendered to PNG under test-results/), shares a read-only
+link that a logged-out browser opens, then revokes it and the link answers 410.
 """
 
 import re
@@ -32,7 +32,12 @@ def test_case_reports_and_share_link(browser, base_url, user, screenshot, tmp_pa
     log_in(page, base_url, *user)
     page.wait_for_selector("#home-demo-table", timeout=TIMEOUT)
 
-    page.goto(base_url + f"/address/tron/{THIEF}")  # a case from the thief's page: the address comes along
+    page.goto(base_url + f"/address/tron/{THIEF}")  # the address's report, from a background job too
+    with page.expect_download(timeout=60_000) as download:
+        page.click("#address-report-html", timeout=TIMEOUT)
+    download.value.save_as(tmp_path / "address.html")
+    assert verify(tmp_path / "address.html").ok
+    # a case from the thief's page: the address comes along
     page.click("#address-new-case", timeout=TIMEOUT)
     page.wait_for_url(re.compile(r"/cases\?new="), timeout=TIMEOUT)
     expect(page.locator("#cases-new-address")).to_have_value(THIEF, timeout=TIMEOUT)
@@ -58,14 +63,20 @@ def test_case_reports_and_share_link(browser, base_url, user, screenshot, tmp_pa
     expect(page.locator("#case-audit")).to_contain_text("case.add_note")
     screenshot(page, "case")
 
-    reports = {}
-    for kind in ("html", "pdf"):
+    reports, built_in_request = {}, []
+    page.on("request", lambda r: built_in_request.append(r.url) if "/report/" in r.url else None)
+    for kind in ("html", "pdf"):  # a background job builds each; the page says so and gets the file
         with page.expect_download(timeout=60_000) as download:
             page.click(f"#case-report-{kind}")
+            expect(page.locator("#case-report-status")).to_have_text("building the report…", timeout=TIMEOUT)
+            expect(page.locator(f"#case-report-{kind}")).to_be_disabled()
+        expect(page.locator("#case-report-status")).to_have_text("", timeout=TIMEOUT)
+        assert download.value.suggested_filename.startswith(f"case-{case_id}-")
         reports[kind] = tmp_path / f"case.{kind}"
         download.value.save_as(reports[kind])
         result = verify(reports[kind])
         assert result.ok, result.problems
+    assert built_in_request == []  # no web request built a report: the GET routes were not used
     html = reports["html"].read_text()
     assert THIEF in html and "Risk rating" in html and ATTACK not in html.split('id="evidence"')[0]
     if shutil.which("pdftoppm"):
