@@ -1,7 +1,8 @@
-"""Production shape: gunicorn serves the app, a real Celery worker on the Redis at 127.0.0.1:6379 runs the fetch.
+"""Production shape: gunicorn serves the app, a real Celery worker on the Redis at 127.0.0.1:6379 runs the jobs.
 
 Everything runs in processes of its own (the app, the worker), as in production;
-the browser clicks Fetch and sees the progress and the result. Skips without Redis
+the browser clicks Fetch and sees the progress and the result, then gets the address's
+PDF report, which the worker builds. Skips without Redis
 on a laptop; fails on CI.
 """
 
@@ -21,6 +22,7 @@ from test_fetch_browser import history, tron
 
 from tests.conftest import skip_or_fail
 from tracing.accounts import Accounts
+from tracing.report import verify
 from tracing.sources.simulated import Stall, StubServer
 from tracing.sources.simulated.tron import serve_trongrid
 from tracing.store import Store
@@ -124,7 +126,7 @@ def production(tmp_path):
         stub.close()
 
 
-def test_a_celery_worker_fetches_while_gunicorn_serves(browser, production, screenshot):
+def test_a_celery_worker_fetches_and_reports_while_gunicorn_serves(browser, production, screenshot, tmp_path):
     base_url, password, database, stub = production
     me = tron(2001)
     serve_trongrid(stub, me, history(me, 1200), [])
@@ -139,6 +141,11 @@ def test_a_celery_worker_fetches_while_gunicorn_serves(browser, production, scre
     expect(page.locator("#address-fetch-progress")).to_contain_text("pages", timeout=TIMEOUT * 2)
     expect(page.locator("#fetch-done")).to_contain_text("1200 new, 0 already stored", timeout=TIMEOUT * 2)
     screenshot(page, "celery-fetch-done")
+    with page.expect_download(timeout=60_000) as download:  # the worker builds the PDF report too
+        page.click("#address-report-pdf")
+        expect(page.locator("#address-report-status")).to_have_text("building the report…", timeout=TIMEOUT)
+    download.value.save_as(tmp_path / "report.pdf")
+    assert verify(tmp_path / "report.pdf").ok
     context.close()
     store = Store(database)
     try:
