@@ -63,6 +63,11 @@ def test_case_reports_and_share_link(browser, base_url, user, screenshot, tmp_pa
     expect(page.locator("#case-audit")).to_contain_text("case.add_note")
     screenshot(page, "case")
 
+    page.click("#case-report-pdf")  # a job cancelled: the page is as before
+    expect(page.locator("#case-report-status")).to_have_text("building the report…", timeout=TIMEOUT)
+    page.click("#case-report-cancel")
+    expect(page.locator("#case-report-status")).to_have_text("", timeout=TIMEOUT)
+    expect(page.locator("#case-report-pdf")).to_be_enabled()
     reports, built_in_request = {}, []
     page.on("request", lambda r: built_in_request.append(r.url) if "/report/" in r.url else None)
     for kind in ("html", "pdf"):  # a background job builds each; the page says so and gets the file
