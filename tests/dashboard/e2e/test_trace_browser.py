@@ -135,6 +135,7 @@ def test_clicking_where_the_trace_stops_fetches_that_address_within_the_budget(
         expect(page.locator("#trace-fetch-used")).not_to_contain_text("0 of 10", timeout=TIMEOUT)
         screenshot(page, "trace-node-fetched")
         assert len(services.store.transfers_of("tron", stop)) == 3  # one in, the two fetched out
+        page.wait_for_load_state("networkidle")  # closing mid-download leaks werkzeug's open asset file
     finally:
         context.close()
         stub.close()
