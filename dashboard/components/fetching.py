@@ -25,7 +25,15 @@ from tracing.sources.files import FORMATS, open_transfers
 from tracing.sources.registry import missing_key, source_for, source_title
 from tracing.store import Store
 
-__all__ = ["data_panel", "import_upload", "progress_values", "run_fetch"]
+__all__ = [
+    "BAR_HIDDEN",
+    "data_panel",
+    "import_upload",
+    "job_controls",
+    "progress_outputs",
+    "progress_values",
+    "run_fetch",
+]
 
 MAX_UPLOAD = 11 * 2**20  # base64 grows it by a third: stays under MAX_CONTENT_LENGTH (16 MiB)
 OPTION_HELP = {  # what the upload form asks for exports that do not say it themselves
@@ -167,6 +175,11 @@ def run_fetch(target: dict, progress=None, max_calls: int | None = None) -> dict
     }
 
 
+def progress_outputs(bar_id: str) -> list[Output]:
+    """What a job's progress steps set on its bar, in :func:`progress_values`' order."""
+    return [Output(bar_id, prop) for prop in ("value", "max", "label", "style")]
+
+
 def progress_values(step: FetchProgress) -> tuple:
     """(value, max, label, style) of the bar: done/total when known, else pages going round."""
     if step.total:
@@ -180,12 +193,7 @@ def progress_values(step: FetchProgress) -> tuple:
     Input(ids.ADDRESS_FETCH_AUTO, "data"),
     State(ids.ADDRESS_FETCH_TARGET, "data"),
     background=True,
-    progress=[
-        Output(ids.ADDRESS_FETCH_PROGRESS, "value"),
-        Output(ids.ADDRESS_FETCH_PROGRESS, "max"),
-        Output(ids.ADDRESS_FETCH_PROGRESS, "label"),
-        Output(ids.ADDRESS_FETCH_PROGRESS, "style"),
-    ],
+    progress=progress_outputs(ids.ADDRESS_FETCH_PROGRESS),
     running=[
         (Output(ids.ADDRESS_FETCH, "disabled"), True, False),
         (Output(ids.ADDRESS_FETCH_CANCEL, "disabled"), False, True),

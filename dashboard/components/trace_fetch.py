@@ -16,7 +16,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.background import JOBS
-from dashboard.components.fetching import BAR_HIDDEN, job_controls, progress_values, run_fetch
+from dashboard.components.fetching import BAR_HIDDEN, job_controls, progress_outputs, progress_values, run_fetch
 from dashboard.roles import may, requires
 from dashboard.services import services
 from tracing.errors import InvalidAddress
@@ -143,12 +143,7 @@ def callback_trace_fetch_click(clicks, target):
     Input(ids.TRACE_FETCH_START, "data"),
     State(ids.TRACE_FETCH_BUDGET, "data"),
     background=True,
-    progress=[
-        Output(ids.TRACE_FETCH_PROGRESS, "value"),
-        Output(ids.TRACE_FETCH_PROGRESS, "max"),
-        Output(ids.TRACE_FETCH_PROGRESS, "label"),
-        Output(ids.TRACE_FETCH_PROGRESS, "style"),
-    ],
+    progress=progress_outputs(ids.TRACE_FETCH_PROGRESS),
     running=[
         (Output(ids.TRACE_FETCH, "disabled"), True, False),
         (Output(ids.TRACE_FETCH_CANCEL, "style"), SHOWN, HIDDEN),
