@@ -85,15 +85,14 @@ def train_profiles(store: Store, path: str | Path, *, progress=None, **options) 
 
 
 def _lock_file(path: str | Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path.with_suffix(".lock")
+    """The lock beside the model file that one training process holds."""
+    return Path(path).with_suffix(".lock")
 
 
 def training_underway(path: str | Path) -> bool:
     """Whether a process or thread is training the model for ``path`` right now (holds its lock)."""
     try:
-        with open(Path(path).with_suffix(".lock"), "rb") as handle:  # read-only is enough for a shared lock
+        with open(_lock_file(path), "rb") as handle:  # read-only is enough for a shared lock
             fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except BlockingIOError:
         return True
@@ -110,6 +109,7 @@ def train_missing(store: Store, path: str | Path, *, limit: int = AUTO_TRAIN_LIM
     web server's start). Callers in other processes wait on the lock, then find the
     model. ``options`` go to :func:`train_profiles`.
     """
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     with open(_lock_file(path), "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         if saved_model(path) is not None:
