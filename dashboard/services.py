@@ -174,7 +174,7 @@ class Services:
         path = self.profile_path()
         stamp = (str(path), path.stat().st_mtime_ns if path.exists() else None)
         if self._model[0] != stamp:
-            self._model = (stamp, ProfileModel.load(path))
+            self._model = (stamp, ProfileModel.load(path, self.store.identity))
         return self._model[1]
 
     def profile(self, found: Investigation) -> dict | None:

@@ -19,8 +19,8 @@ __all__ = ["address_profile", "address_profile_when_trained", "profile_card", "p
 
 CARD_ID = "address-profile-card"
 UNTRAINED = (
-    "no model is trained yet (or it was saved by another version). Train one on every stored address with "
-    "'python -m tracing profiles train'; the card then shows who this address behaves like."
+    "no model is trained for this database yet (or it was saved by another version). Train one on every "
+    "stored address with 'python -m tracing profiles train'; the card then shows who this address behaves like."
 )
 TRAINING = (
     "training… the model is being fitted on every stored address (a few seconds on the demo world); "

@@ -17,8 +17,8 @@ MULE = build_demo().cast["mule_1_2"]
 
 
 @pytest.fixture(scope="module")
-def model_file(tmp_path_factory):
-    """A profile model of the demo world (few candidates, so it trains in seconds).
+def model_file(tmp_path_factory, app):
+    """A profile model of the demo world (few candidates, so it trains in seconds), for the app's store.
 
     Trained on a store of its own: other tests add addresses to the app's shared store.
     """
@@ -27,7 +27,8 @@ def model_file(tmp_path_factory):
     load_demo(demo)
     rows, keys, reference, _ = stored_features(demo)
     demo.close()
-    model = fit_model(rows, keys, reference=reference, algorithms=("average",), ks=range(5, 7))
+    training = {"store": app.server.extensions["tracing"].store.identity}
+    model = fit_model(rows, keys, reference=reference, algorithms=("average",), ks=range(5, 7), training=training)
     return str(model.save(folder / "model.joblib"))
 
 

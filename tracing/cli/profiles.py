@@ -140,7 +140,7 @@ def cmd_profiles(args: argparse.Namespace, store: Store) -> int:
         for c in summary["clusters"]:
             print(f"  {c['size']:>7}  {c['name']}")
         return 0
-    profile = profile_address(store, ProfileModel.load(_model_path(args)), args.address, args.chain)
+    profile = profile_address(store, ProfileModel.load(_model_path(args), store.identity), args.address, args.chain)
     print(json.dumps(profile, indent=2) if args.json else render_profile(profile))
     return 0
 

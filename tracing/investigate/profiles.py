@@ -77,7 +77,13 @@ def train_profiles(store: Store, path: str | Path, *, progress=None, **options) 
     started = time.perf_counter()
     rows, keys, reference, transfers = stored_features(store)
     chains = sorted({k.split(":", 1)[0] for k in keys})
-    training = {"addresses": len(keys), "transfers": transfers, "chains": chains, "database": store.url.split("://")[0]}
+    training = {
+        "addresses": len(keys),
+        "transfers": transfers,
+        "chains": chains,
+        "database": store.url.split("://")[0],
+        "store": store.identity,
+    }
     model = fit_model(rows, keys, reference=reference, training=training, progress=progress, **options)
     model.training["seconds"] = round(time.perf_counter() - started, 2)
     model.save(path)
@@ -112,7 +118,7 @@ def train_missing(store: Store, path: str | Path, *, limit: int = AUTO_TRAIN_LIM
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     with open(_lock_file(path), "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
-        if saved_model(path) is not None:
+        if saved_model(path, store) is not None:
             return None
         stored = store.count_transfers()
         if not 0 < stored <= limit:
@@ -159,10 +165,10 @@ def profile_address(store: Store, model: ProfileModel, address: str, chain: Chai
     return profile_of_table(model, chain, address, context, store.label_index(chain))
 
 
-def saved_model(path: str | Path) -> ProfileModel | None:
-    """The model saved at ``path``, or None when there is none (or it is outdated)."""
+def saved_model(path: str | Path, store: Store) -> ProfileModel | None:
+    """The model saved at ``path`` for ``store``, or None when there is none (outdated, or another store's)."""
     try:
-        return ProfileModel.load(path)
+        return ProfileModel.load(path, store.identity)
     except ModelNotTrained:
         return None
 
@@ -176,5 +182,5 @@ def report_profile(model: ProfileModel | None, report: ScoreReport, labels: Labe
 
 def scored_profile(store: Store, report: ScoreReport, path: str | Path | None = None) -> dict | None:
     """The ``profile`` of the score JSON: from the model at ``path`` (default ``PROFILES_MODEL``), None untrained."""
-    model = saved_model(path or load_settings().profiles_model)
+    model = saved_model(path or load_settings().profiles_model, store)
     return report_profile(model, report, store.label_index(report.table.chain))

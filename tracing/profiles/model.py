@@ -39,7 +39,7 @@ __all__ = [
     "fit_model",
 ]
 
-FORMAT = 1  # bump when the saved layout changes: older files are refused with a message
+FORMAT = 2  # bump when the saved layout changes: older files are refused with a message
 OUTLIER_QUANTILE = 0.99
 AS_GIVEN = "the features as given"  # the space of a model with neither power transform nor PCA
 
@@ -131,13 +131,17 @@ class ProfileModel:
         return path
 
     @classmethod
-    def load(cls, path: str | Path) -> "ProfileModel":
+    def load(cls, path: str | Path, store: str | None = None) -> "ProfileModel":
         """Read a model written by :meth:`save` (only load files this product wrote: joblib is pickle).
+
+        ``store``, when given, is the identity of the store the model is for (``Store.identity``):
+        a model trained on another store's addresses is refused, since its peers and ranges are theirs.
 
         Raises
         ------
         ModelNotTrained
-            No model at ``path``, or one saved by another format or scikit-learn version.
+            No model at ``path``, one saved by another format or scikit-learn version, or one
+            trained on another store.
         """
         path = Path(path)
         if not path.exists():
@@ -147,6 +151,11 @@ class ProfileModel:
             found = getattr(model, "version", "unknown")
             raise ModelNotTrained(
                 f"the profile model at {path} ({found}) is outdated; retrain: 'tracing profiles train'"
+            )
+        if store is not None and model.training.get("store") != store:
+            raise ModelNotTrained(
+                f"the profile model at {path} was trained on another store's addresses, not this one's; "
+                "train one for this store: 'tracing profiles train'"
             )
         return model
 

@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import fields
+from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from tracing.labels.snapshot import snapshot_labels, snapshot_version
 from tracing.model import Chain, TransferTable
 from tracing.model.transfer import Asset
 from tracing.store.engine import make_engine, private_file
-from tracing.store.schema import TRANSFER_COLUMNS, labels, transfers
+from tracing.store.schema import TRANSFER_COLUMNS, labels, store_meta, transfers
 from tracing.store.writer import INSERT_CHUNK, TransferWriter
 
 __all__ = ["DEFAULT_URL", "Store", "database_url", "label_from_row", "label_row"]
@@ -85,6 +86,12 @@ class Store:
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+
+    @cached_property
+    def identity(self) -> str:
+        """The store's random id, made once by its migrations (what a saved profile model belongs to)."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(store_meta.c.value).where(store_meta.c.key == "identity")).scalar_one()
 
     def close(self) -> None:
         """Release the connections."""

@@ -16,6 +16,7 @@ __all__ = [
     "market_bars",
     "metadata",
     "share_links",
+    "store_meta",
     "transfers",
     "users",
     "web_sessions",
@@ -241,4 +242,11 @@ market_alerts = sa.Table(
     sa.Column("created_at", sa.BigInteger, nullable=False),
     sa.UniqueConstraint("detector", "symbol", "minute", name="uq_market_alerts_minute"),
     sa.Index("ix_market_alerts_symbol", "symbol", "minute"),
+)
+
+store_meta = sa.Table(  # facts about the database itself; "identity": a random id made by migration 0010
+    "store_meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(256), nullable=False),
 )

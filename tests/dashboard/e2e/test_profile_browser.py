@@ -15,7 +15,8 @@ pytestmark = pytest.mark.browser
 
 def _model(services):
     rows, keys, reference, _ = stored_features(services.store)
-    return fit_model(rows, keys, reference=reference, algorithms=("average",), ks=range(5, 7))
+    training = {"store": services.store.identity}
+    return fit_model(rows, keys, reference=reference, algorithms=("average",), ks=range(5, 7), training=training)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from tracing.cli import main
-from tracing.profiles.model import AS_GIVEN, cluster_metrics
+from tracing.profiles.model import AS_GIVEN, FORMAT, cluster_metrics
 from tracing.sources import demo
 
 THIEF = demo.demo_address(demo.Chain.TRON, "thief")
@@ -32,7 +32,7 @@ def test_train_saves_the_measured_model_with_its_summary(trained):
         "sanctions-exposed",
         "ordinary wallet",
     }
-    assert len(summary["candidates"]) == 4 and summary["version"].startswith("profiles-1/")
+    assert len(summary["candidates"]) == 4 and summary["version"].startswith(f"profiles-{FORMAT}/")
 
 
 def test_show_describes_an_address_from_its_stored_transfers(trained, capsys):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tracing.errors import ModelNotTrained
 from tracing.investigate.profiles import train_missing, training_underway
 from tracing.profiles.model import ProfileModel
 from tracing.sources import demo
@@ -35,6 +36,23 @@ def test_a_missing_model_is_trained_once_and_then_left_alone(store, tmp_path):
     assert train_missing(store, path, **QUICK) is None and path.stat().st_mtime_ns == saved
     assert not training_underway(path)
     assert sorted(p.name for p in path.parent.iterdir()) == ["model.joblib", "model.json", "model.lock"]
+
+
+def test_a_model_of_another_store_is_refused_and_the_start_trains_one_for_this_store(store, tmp_path):
+    path = tmp_path / "model.joblib"
+    train_missing(store, path, **QUICK)
+    other = Store(f"sqlite:///{tmp_path / 'other.db'}")  # a user switched DATABASE_URL to another database
+    demo.load_demo(other)
+    assert other.identity != store.identity
+    with pytest.raises(ModelNotTrained, match="trained on another store"):
+        ProfileModel.load(path, other.identity)
+    assert ProfileModel.load(path, store.identity).training["store"] == store.identity
+    retrained = train_missing(other, path, **QUICK)
+    assert retrained is not None and ProfileModel.load(path, other.identity).training["store"] == other.identity
+    reopened = Store(other.url)  # the identity is the database's, not the connection's
+    assert reopened.identity == other.identity
+    for opened in (reopened, other):
+        opened.close()
 
 
 def test_a_second_worker_waits_for_the_first_and_trains_nothing(store, tmp_path):

@@ -17,7 +17,9 @@ def store(tmp_path_factory):
     store = Store(f"sqlite:///{folder / 'r.db'}")
     demo.load_demo(store)
     rows, keys, reference, _ = stored_features(store)
-    fit_model(rows, keys, reference=reference, algorithms=("average",), ks=range(5, 7)).save(folder / "m.joblib")
+    model = fit_model(rows, keys, reference=reference, algorithms=("average",), ks=range(5, 7))
+    model.training["store"] = store.identity
+    model.save(folder / "m.joblib")
     yield store, str(folder / "m.joblib")
     store.close()
 
