@@ -13,7 +13,7 @@ from dashboard import ids
 from dashboard.components.links import address_link
 from dashboard.services import services
 from tracing.params import Parameters
-from tracing.profiles.profile import typicality
+from tracing.profiles.profile import model_text, typicality
 
 __all__ = ["address_profile", "address_profile_when_trained", "profile_card", "profile_unavailable"]
 
@@ -26,6 +26,7 @@ TRAINING = (
     "training… the model is being fitted on every stored address (a few seconds on the demo world); "
     "this card fills in by itself when it is saved."
 )
+RETRAIN = "; addresses stored since are profiled, and join the similar ones after 'tracing profiles train'."
 WAIT_MS = 2000
 OUTSIDE = {-1: ("below", "text-primary fw-semibold"), 1: ("above", "text-danger fw-semibold"), 0: ("", "")}
 
@@ -125,7 +126,7 @@ def profile_card(profile: dict) -> dbc.Card:
         [
             _header(profile),
             dbc.CardBody(body),
-            dbc.CardFooter(f"model {profile['model']}", className="small text-muted"),
+            dbc.CardFooter(model_text(profile) + RETRAIN, className="small text-muted"),
         ],
         className="shadow-sm mb-3",
         id=CARD_ID,

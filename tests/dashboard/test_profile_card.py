@@ -25,9 +25,13 @@ def model_file(tmp_path_factory, app):
     folder = tmp_path_factory.mktemp("model")
     demo = Store(f"sqlite:///{folder / 'demo.db'}")
     load_demo(demo)
-    rows, keys, reference, _ = stored_features(demo)
+    rows, keys, reference, transfers = stored_features(demo)
     demo.close()
-    training = {"store": app.server.extensions["tracing"].store.identity}
+    training = {
+        "store": app.server.extensions["tracing"].store.identity,
+        "addresses": len(keys),
+        "transfers": transfers,
+    }
     model = fit_model(rows, keys, reference=reference, algorithms=("average",), ks=range(5, 7), training=training)
     return str(model.save(folder / "model.joblib"))
 
@@ -51,6 +55,7 @@ def test_the_card_names_the_behaviour_with_links_to_similar_addresses(logged_in,
     assert "pass-through mule" in card and "forwards what it receives" in card
     assert card.count('"href": "/address/tron/') == 5  # the five most similar stored addresses, linked
     assert "pass through share" in card and "Cluster 10th-90th pct" in card
+    assert "trained on 361 addresses" in card and "after 'tracing profiles train'" in card
     thief = _card(logged_in, THIEF)
     assert "sanctions-exposed" in thief and "risky_share" in thief
 

@@ -11,7 +11,7 @@ import numpy as np
 from tracing.profiles.features import FEATURES
 from tracing.profiles.model import OUTLIER_QUANTILE, ProfileModel
 
-__all__ = ["SIMILAR", "describe", "split_key", "typicality"]
+__all__ = ["SIMILAR", "describe", "model_text", "split_key", "typicality"]
 
 SIMILAR = 5
 
@@ -42,6 +42,15 @@ def typicality(profile: dict) -> str:
     return f"distance percentile {profile['percentile']:.0f} (0: at the cluster's centre, 100: its farthest member)"
 
 
+def model_text(profile: dict) -> str:
+    """Which model made the profile and what it was trained on: its similar addresses are among those only."""
+    text = f"model {profile['model']}"
+    trained = profile.get("trained_on") or {}
+    if "addresses" in trained:
+        text += f", trained on {trained['addresses']:,} addresses ({trained.get('transfers', 0):,} transfers)"
+    return text
+
+
 def describe(model: ProfileModel, key: str, row: np.ndarray) -> dict:
     """The profile of the address ``key`` (``"chain:address"``) with features ``row``.
 
@@ -52,7 +61,8 @@ def describe(model: ProfileModel, key: str, row: np.ndarray) -> dict:
         ``distance``, ``percentile`` (share of the cluster's members at most as far from its
         centre), ``members`` (the cluster's training addresses), ``outlier`` and ``outlier_reason``, ``similar`` (the nearest training
         addresses: chain, address, distance, cluster name), ``features`` (value against the
-        cluster's 10th-90th percentile range) and ``model`` (its version).
+        cluster's 10th-90th percentile range), ``model`` (its version) and ``trained_on`` (addresses
+        and transfers it was trained on, when trained on a store).
     """
     point = model.transform(row)
     labels, distances = model.assign(row)
@@ -100,4 +110,5 @@ def describe(model: ProfileModel, key: str, row: np.ndarray) -> dict:
         "similar": similar,
         "features": features,
         "model": model.version,
+        "trained_on": {k: model.training[k] for k in ("addresses", "transfers") if k in model.training},
     }

@@ -2,7 +2,7 @@
 
 from html import escape
 
-from tracing.profiles.profile import typicality
+from tracing.profiles.profile import model_text, typicality
 
 __all__ = ["profile_html"]
 
@@ -31,7 +31,7 @@ def profile_html(addr, profile: dict | None) -> str:
     return (
         "<h4>Behavioural profile</h4>"
         f"<p>Behaves like <b>{escape(profile['name'])}</b>: {escape(profile['meaning'])}; "
-        f"{escape(typicality(profile))} (model {escape(profile['model'])}).</p>"
+        f"{escape(typicality(profile))} ({escape(model_text(profile))}).</p>"
         f"<p>{escape(profile['outlier_reason'])}</p>"
         f"<p>Most similar stored addresses: {similar or 'none'}.</p>"
         f"<p>Features outside the cluster's 10th-90th percentile range: {'; '.join(outside) or 'none'}.</p>"

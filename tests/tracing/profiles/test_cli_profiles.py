@@ -40,6 +40,7 @@ def test_show_describes_an_address_from_its_stored_transfers(trained, capsys):
     assert main(["--database", db, "profiles", "show", MULE, "--model", model, "--json"]) == 0
     profile = json.loads(capsys.readouterr().out)
     assert profile["name"] == "pass-through mule" and len(profile["similar"]) == 5
+    assert profile["trained_on"]["addresses"] == 361 and profile["trained_on"]["transfers"] > 7000
     assert main(["--database", db, "profiles", "show", THIEF, "--model", model]) == 0
     text = capsys.readouterr().out
     assert text.startswith("Profile: sanctions-exposed") and "Most similar stored addresses:" in text
