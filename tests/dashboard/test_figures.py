@@ -78,7 +78,8 @@ def test_histogram_names_its_asset_its_test_and_counts_whole_transfers():
     assert fig.layout.xaxis.title.text == "z-score of ETH amounts"
     assert fig.data[1].name == "Flagged by unusual values"
     assert fig.layout.yaxis.tickformat == ",d" and fig.layout.yaxis.dtick == 1  # no 0.5 transfers
-    assert fig.layout.legend.y < 0 and fig.layout.legend.yanchor == "top"  # below the axis, over no bar or label
+    legend = fig.layout.legend  # at the figure's foot, below the axis title, over no bar or label
+    assert (legend.yref, legend.y, legend.yanchor) == ("container", 0, "bottom")
     z = np.random.default_rng(2).normal(size=5000)
     big = figures.zscore_histogram(z, z > 3, -2, 3)
     assert big.layout.yaxis.type == "log" and "log scale" in big.layout.yaxis.title.text

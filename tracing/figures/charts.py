@@ -41,7 +41,8 @@ _LAYOUT = {
     "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 12},
 }
 _LOG_AMOUNTS = {"type": "log", "dtick": 1, "exponentformat": "power", "showexponent": "all"}  # 10⁻⁶, never "1µ"
-_LEGEND_BELOW = {"orientation": "h", "y": -0.22, "yanchor": "top", "x": 0, "xanchor": "left"}
+# at the figure's foot, under the x-axis title whatever the plot's height (paper coordinates would cross the title)
+_LEGEND_BELOW = {"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "xanchor": "left"}
 
 
 def asset_rows(table: TransferTable, asset: str | int | None) -> np.ndarray:
