@@ -45,8 +45,8 @@ def _table(head: list[str], rows: list[list], table_id: str, empty: str) -> html
     )
 
 
-def cases_table(cases: Iterable[Case]) -> html.Div:
-    """The search results: title (linked), status, owner, tags, last change."""
+def cases_table(cases: Iterable[Case], empty: str = "No case matches.") -> html.Div:
+    """The search results: title (linked), status, owner, tags, last change; ``empty`` when there are none."""
     rows = [
         [
             dcc.Link(c.title, href=f"/case/{c.id}", className="fw-semibold"),
@@ -57,7 +57,7 @@ def cases_table(cases: Iterable[Case]) -> html.Div:
         ]
         for c in cases
     ]
-    return _table(["case", "status", "owner", "tags", "last change"], rows, ids.CASES_TABLE, "No case matches.")
+    return _table(["case", "status", "owner", "tags", "last change"], rows, ids.CASES_TABLE, empty)
 
 
 def case_header(case: Case) -> html.Div:

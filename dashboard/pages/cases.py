@@ -76,6 +76,13 @@ def _new_case_form(address: str) -> dbc.Card:
     )
 
 
+def no_cases_text(filtered: bool, can_create: bool) -> str:
+    """What the list says when it is empty: the filters excluded everything, or there is no case yet."""
+    if filtered:
+        return "No case matches these filters."
+    return "No cases yet." + (" Open one with the \u201cOpen a case\u201d form." if can_create else "")
+
+
 def layout(**query) -> html.Div:
     """The filters and the cases they select; ``?new=ADDRESS`` fills the new case's first address."""
     cases = Cases(services().store)
@@ -94,7 +101,7 @@ def layout(**query) -> html.Div:
             html.Div(problem, id=ids.CASES_ALERT),
             dbc.Row(
                 [
-                    dbc.Col(cases_table(found), md=9 if can_create else 12),
+                    dbc.Col(cases_table(found, no_cases_text(bool(query), can_create)), md=9 if can_create else 12),
                     dbc.Col(_new_case_form(first_address), md=3) if can_create else None,
                 ]
             ),

@@ -181,6 +181,28 @@ def test_cases_page_lists_what_the_url_selects(app, services, case):
     assert "since" in str(find(wrong, "cases-alert")) and find(wrong, "cases-create") is None  # viewers only search
 
 
+@pytest.mark.parametrize(
+    ("filtered", "can_create", "says"),
+    [(True, True, "No case matches these filters."), (False, True, "Open a case"), (False, False, "No cases yet.")],
+)
+def test_an_empty_case_list_says_why_and_what_to_do(filtered, can_create, says):
+    page = importlib.import_module("dashboard.pages.cases")
+    text = page.no_cases_text(filtered, can_create)
+    assert says in text and ("Open a case" in text) is (can_create and not filtered)
+
+
+def test_a_filter_that_matches_nothing_says_so(app, services, case):
+    page = importlib.import_module("dashboard.pages.cases")
+    with app.server.test_request_context("/"):
+        flask_login.login_user(
+            WebUser(
+                services.accounts.add_user(f"inv-{secrets.token_hex(3)}", secrets.token_urlsafe(12), "investigator")
+            )
+        )
+        layout = page.layout(text=f"nothing-{secrets.token_hex(4)}")
+    assert find(layout, "cases-table").children == "No case matches these filters."
+
+
 def test_a_case_opened_from_an_address_holds_it_and_a_bad_address_opens_nothing(app, services):
     page = importlib.import_module("dashboard.pages.cases")
     before = len(Cases(services.store).search(limit=1000))
