@@ -16,7 +16,7 @@ from dashboard import ids
 from dashboard.roles import requires
 from dashboard.services import services
 from tracing.errors import BadParameters
-from tracing.figures.market import market_chart
+from tracing.figures.market import empty_market_chart, market_chart
 from tracing.flow.params import parse_time
 from tracing.market import DETECTORS, make_detector
 from tracing.market.detector import minute_iso
@@ -146,10 +146,9 @@ def refresh(request: dict) -> tuple:
     pairs = market.pairs()
     pair = request["pair"] or (pairs[0]["symbol"] if pairs else None)
     if pair is None:
-        empty = dbc.Alert(
-            "No market data yet: start `tracing market run`, then `tracing market replay FILE`.", color="info"
-        )
-        return {}, empty, None, ""
+        start = ["start ", html.Code("tracing market run"), ", then ", html.Code("tracing market replay FILE"), "."]
+        empty = dbc.Alert(["No market data yet: ", *start], color="info")
+        return empty_market_chart("No market data yet: no pair to chart"), empty, None, ""
     until = request["at"] + SHOWN_BARS // 4 if request.get("at") is not None else None  # the alert, then an hour
     bars = market.bars(pair, last=SHOWN_BARS + WARM_UP_BARS, until=until)
     detector = make_detector(request["detector"], request["params"])

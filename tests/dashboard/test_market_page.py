@@ -101,5 +101,6 @@ def test_an_empty_store_says_how_to_fill_it(app, page, tmp_path, monkeypatch):
     monkeypatch.setattr(page, "services", lambda: Services(store))
     with app.server.test_request_context("/"):
         figure, pairs, alerts, _ = page.refresh(page._request({})[0])
-    assert figure == {} and "tracing market run" in str(pairs) and alerts is None
+    assert not figure.data and not figure.layout.xaxis.visible and "No market data" in figure.layout.annotations[0].text
+    assert "tracing market run" in str(pairs) and "`" not in str(pairs) and alerts is None
     store.close()

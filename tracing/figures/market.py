@@ -15,7 +15,7 @@ from tracing.figures.charts import _GRID_LINES, _LAYOUT
 from tracing.market.bars import Bars
 from tracing.market.detector import Alert
 
-__all__ = ["market_chart"]
+__all__ = ["empty_market_chart", "market_chart"]
 
 _PUMP, _DUMP, _BUY, _SELL, _FALL = "#c62828", "#6a1b9a", "#2e7d32", "#b0bec5", "#546e7a"
 
@@ -73,3 +73,14 @@ def market_chart(
     fig.update_yaxes(title_text=f"volume ({base})", tickformat=".3~s", row=2, col=1)
     fig.update_yaxes(title_text="buy ratio", range=[0, 1], tickformat=".0%", row=3, col=1)
     return fig
+
+
+def empty_market_chart(text: str) -> go.Figure:
+    """A chart with no axes that says ``text``: what the page shows before there are bars to draw.
+
+    >>> empty_market_chart("No market data yet").layout.annotations[0].text
+    'No market data yet'
+    """
+    hidden = {"visible": False}
+    note = {"text": text, "showarrow": False, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5}
+    return go.Figure(layout={**_LAYOUT, "height": 200, "xaxis": hidden, "yaxis": hidden, "annotations": [note]})
