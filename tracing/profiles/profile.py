@@ -22,6 +22,9 @@ def split_key(key: str) -> tuple[str, str]:
     return chain, address
 
 
+EDGE_PERCENTILE = 90  # at least this far out among its cluster's members: on the cluster's edge
+
+
 def _outlier_text(outlier: bool, distance: float, cut: float, name: str, percentile: float, members: int) -> str:
     if outlier:
         return (
@@ -29,10 +32,17 @@ def _outlier_text(outlier: bool, distance: float, cut: float, name: str, percent
             f"{OUTLIER_QUANTILE:.0%} of the training addresses are from theirs (at most {cut:.2f}); "
             f"it behaves like none of the clusters, and is only closest to '{name}'."
         )
-    where = f"Typical enough: {distance:.2f} from the centre of '{name}', closer than the outlier cut ({cut:.2f}); "
+    within = f"{distance:.2f} from the centre of '{name}', closer than the outlier cut ({cut:.2f}); "
     if members <= 1:
-        return where + "it is the cluster's only training address (a behaviour of its own in the store)."
-    return where + f"{percentile:.0f} % of the cluster's {members:,} members are at most this far."
+        return (
+            f"Typical enough: {within}it is the cluster's only training address (a behaviour of its own in the store)."
+        )
+    if percentile >= EDGE_PERCENTILE:
+        return (
+            f"On the cluster's edge: {within}{percentile:.0f} % of the cluster's {members:,} members are at most "
+            "this far, so it shares the cluster's behaviour less than most of them do."
+        )
+    return f"Typical: {within}{percentile:.0f} % of the cluster's {members:,} members are at most this far."
 
 
 def typicality(profile: dict) -> str:

@@ -155,3 +155,15 @@ def test_a_cluster_of_one_says_so_instead_of_a_percentile(demo_model):
     thief = f"tron:{world.cast['thief']}"
     other = describe(model, thief, rows[list(keys).index(thief)])
     assert other["members"] > 1 and f"cluster's {other['members']:,} members" in other["outlier_reason"]
+
+
+def test_a_member_far_out_in_its_cluster_is_on_its_edge_not_typical(demo_model):
+    """ "Typical enough" beside "distance percentile 100" (the thief, farthest of its cluster) read as a contradiction."""
+    _, model, rows, keys = demo_model
+    said = {}
+    for key, row in zip(keys, rows):
+        profile = describe(model, key, row)
+        if profile["members"] > 1 and not profile["outlier"]:
+            said[profile["percentile"] >= 90] = profile["outlier_reason"]
+    assert said[True].startswith("On the cluster's edge:") and "less than most of them" in said[True]
+    assert said[False].startswith("Typical:") and "edge" not in said[False]
