@@ -131,6 +131,13 @@ ACCOUNT_NEW = "account-new-password"
 ACCOUNT_REPEAT = "account-repeat-password"
 ACCOUNT_SUBMIT = "account-submit"
 ACCOUNT_ALERT = "account-alert"
+ACCOUNT_TOKEN_LABEL = "account-token-label"
+ACCOUNT_TOKEN_DAYS = "account-token-days"
+ACCOUNT_TOKEN_CREATE = "account-token-create"
+ACCOUNT_TOKEN_REVOKE = "account-token-revoke"  # pattern {"type": ACCOUNT_TOKEN_REVOKE, "token": id}
+ACCOUNT_TOKEN_ALERT = "account-token-alert"
+ACCOUNT_TOKEN_NEW = "account-token-new"  # the new token, shown once
+ACCOUNT_TOKENS = "account-tokens"
 
 # market page
 MARKET_REQUEST = "market-request"

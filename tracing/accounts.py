@@ -259,11 +259,21 @@ class Accounts:
         return token
 
     def tokens(self, name: str) -> list[dict]:
-        """The user's tokens: name, created, expires and last used (Unix seconds; None when never)."""
-        columns = (api_tokens.c.name, api_tokens.c.created_at, api_tokens.c.expires_at, api_tokens.c.last_used_at)
-        query = sa.select(*columns).where(api_tokens.c.user_id.in_(_user_id(name))).order_by(api_tokens.c.id)
+        """The user's tokens: id, name, created, expires and last used (Unix seconds; None when never)."""
+        c = api_tokens.c
+        query = (
+            sa.select(c.id, c.name, c.created_at, c.expires_at, c.last_used_at)
+            .where(c.user_id.in_(_user_id(name)))
+            .order_by(c.id)
+        )
         with self.engine.connect() as conn:
-            return [dict(zip(("name", "created", "expires", "last_used"), row)) for row in conn.execute(query)]
+            return [dict(zip(("id", "name", "created", "expires", "last_used"), row)) for row in conn.execute(query)]
+
+    def revoke_token(self, name: str, token_id: int) -> bool:
+        """Delete one of the user's own API tokens (another user's id deletes nothing); whether one went."""
+        query = api_tokens.delete().where(api_tokens.c.id == int(token_id), api_tokens.c.user_id.in_(_user_id(name)))
+        with self.engine.begin() as conn:
+            return conn.execute(query).rowcount == 1
 
     def revoke_tokens(self, name: str) -> int:
         """Delete every API token of the user and end their web sessions; return how many tokens there were."""
