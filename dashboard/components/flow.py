@@ -153,12 +153,15 @@ def node_details(data: dict, symbol: str, links: dict[str, str], chain=None) -> 
         who = html.Span(
             [html.Span("SANCTIONED", className="badge bg-danger me-1"), who], className="text-danger fw-bold"
         )
-    facts = [
-        ("Label", who),
-        ("Hop", data.get("hop")),
-        ("Traced amount received", amount(symbol, data.get("received", 0))),
-        ("Taint share of inflow", f"{100 * data.get('taint', 0):.1f}%"),
-    ]
+    if data.get("kind") == "source":
+        facts = [("Label", who), ("Hop", 0), ("Amount traced from here", amount(symbol, data.get("seed") or 0))]
+    else:
+        facts = [
+            ("Label", who),
+            ("Hop", data.get("hop")),
+            ("Traced amount received", amount(symbol, data.get("received", 0))),
+            ("Taint share of inflow", f"{100 * data.get('taint', 0):.1f}%"),
+        ]
     if data.get("kind") == "more":
         facts.append(("Addresses folded", data.get("count")))
     return html.Div(

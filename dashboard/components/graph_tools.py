@@ -107,7 +107,12 @@ def graph_legend() -> html.Div:
     ]
     return html.Div(
         [html.Span([swatch, text], className="me-3 d-inline-block mw-100") for swatch, text in items]
-        + [html.Span("Node size: traced amount received; edge width and label: traced amount.", className="d-block")],
+        + [
+            html.Span(
+                "Node size: traced amount received (the source: traced from it); edge width and label: traced amount.",
+                className="d-block",
+            )
+        ],
         className="small text-muted mt-2",
         id=ids.TRACE_LEGEND,
     )

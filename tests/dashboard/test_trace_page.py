@@ -127,6 +127,12 @@ def test_a_clicked_address_links_to_its_page_and_backward_traces_say_where_funds
         details = page.callback_trace_node({"id": thief, "kind": "address", "hop": 1, "received": 250_000.0}, request)
         backward = page.layout("tron", thief, direction="backward")
     assert f"href='/address/tron/{thief}'" in str(details) and "250,000.00 USDT" in str(details)
+    with app.server.test_request_context("/"):
+        elements = page.callback_trace_results(request)[0]
+        source = next(e["data"] for e in elements if e["data"]["id"] == VICTIM)
+        details = page.callback_trace_node(source, request)
+    assert source["caption"].endswith("\n250,000.00 USDT traced")  # the theft, not the 0 the source received
+    assert "Amount traced from here" in str(details) and "250,000.00 USDT" in str(details)
     assert "came from" in str(backward)
 
 

@@ -1,7 +1,8 @@
 """Cytoscape.js elements of a display graph: the trace page's picture, built without Dash.
 
 Layered left to right by hop (backward traces grow to the left, so money always flows
-left to right), node size by amount received, colour by category and taint share,
+left to right), node size by amount received (the source's: the amount traced from it,
+which its caption says too), colour by category and taint share,
 edge width by amount with the amount as label. A sanctioned address is a red octagon
 captioned SANCTIONED whatever else it is (an exchange may be listed). Each node
 carries ``tip``, the text of its tooltip. Plain dicts: dash-cytoscape draws them,
@@ -121,20 +122,24 @@ def cytoscape_elements(g: nx.DiGraph, *, symbol: str = "", highlight: Iterable[s
     """
     path = list(highlight)
     on_path, steps = set(path), set(itertools.pairwise(path))
-    biggest_node = max((d["received"] for _, d in g.nodes(data=True)), default=0.0) or 1.0
+    seed = g.graph.get("seed", 0.0)
+    shown = {n: seed if d["kind"] == "source" else d["received"] for n, d in g.nodes(data=True)}
+    biggest_node = max(shown.values(), default=0.0) or 1.0
     biggest_edge = max((d["traced"] for *_, d in g.edges(data=True)), default=0.0) or 1.0
     where = _positions(g)
     elements = []
     for node, d in g.nodes(data=True):
         name = d["label"] if d["kind"] == "more" else (d["label"] or short_address(node))
         flag = "SANCTIONED\n" if d.get("sanctioned") else ""
+        what = " traced" if d["kind"] == "source" else ""
         elements.append(
             {
                 "data": {
                     "id": node,
-                    "caption": f"{flag}{name}\n{amount(symbol, d['received'])}".strip(),
-                    "tip": node_tip(node, d, symbol),
-                    "size": round(18 + 42 * math.sqrt(d["received"] / biggest_node), 1),
+                    "caption": f"{flag}{name}\n{amount(symbol, shown[node])}{what}".strip(),
+                    "tip": node_tip(node, d, symbol, seed=seed),
+                    "size": round(18 + 42 * math.sqrt(shown[node] / biggest_node), 1),
+                    "seed": seed if d["kind"] == "source" else None,
                     "colour": _colour(d),
                     "sanctioned": bool(d.get("sanctioned")),
                     **{k: d[k] for k in ("hop", "received", "taint", "label", "category", "kind", "count")},
@@ -160,8 +165,9 @@ def cytoscape_elements(g: nx.DiGraph, *, symbol: str = "", highlight: Iterable[s
     return elements
 
 
-def node_tip(node: str, d: dict, symbol: str = "") -> str:
-    """The tooltip of a display-graph node: who it is (SANCTIONED first when listed), the amount, hop and taint.
+def node_tip(node: str, d: dict, symbol: str = "", *, seed: float = 0.0) -> str:
+    """The tooltip of a display-graph node: who it is (SANCTIONED first when listed), the amount, hop and taint
+    (the source's: the amount ``seed`` traced from it).
 
     >>> print(node_tip("TAddr", {"label": "Garantex", "category": "exchange", "sanctioned": True, "kind": "exit",
     ...                          "received": 8000.0, "hop": 2, "taint": 0.5, "count": 1}, "USDT"))
@@ -174,7 +180,7 @@ def node_tip(node: str, d: dict, symbol: str = "") -> str:
     category = "" if d["category"] == "sanctioned" else d["category"]  # said once, in capitals
     who = " · ".join(x for x in ("SANCTIONED" if d.get("sanctioned") else "", d["label"], category) if x)
     if d["kind"] == "source":
-        return "\n".join([who or "no label known", node, "the trace's source"])
+        return "\n".join([who or "no label known", node, f"the trace's source · {amount(symbol, seed)} traced"])
     where = f"{amount(symbol, d['received'])} received at hop {d['hop']} · {100 * d['taint']:.1f}% of its inflow traced"
     return "\n".join([who or "no label known", node, where])
 

@@ -95,6 +95,7 @@ def display_graph(trace: Trace, *, max_fanout: int = 8, max_nodes: int = 40, exp
     Returns
     -------
     networkx.DiGraph
+        Graph: ``source``, ``direction``, ``model`` and ``seed`` (the amount traced from the source).
         Nodes: ``hop``, ``received``, ``taint`` (share of inflow), ``label``, ``category``, ``sanctioned``,
         ``kind`` ('source', 'exit', 'address' or 'more'), ``count`` (addresses a node
         stands for). Edges: ``traced`` and ``value`` (sums), ``count``, ``first``,
@@ -125,7 +126,7 @@ def display_graph(trace: Trace, *, max_fanout: int = 8, max_nodes: int = 40, exp
                 group.setdefault(far, more_node(near))
     _fold_descendants(group, downstream, trace.source, pinned)
     _fold_beyond_budget(group, downstream, trace, rows, pinned, set(expanded), max_nodes)
-    g = nx.DiGraph(source=trace.source, direction=trace.params.direction, model=trace.params.model)
+    g = nx.DiGraph(source=trace.source, direction=trace.params.direction, model=trace.params.model, seed=trace.seed)
     share = trace.taint_share
     for address, i in rows.items():
         if address in group:

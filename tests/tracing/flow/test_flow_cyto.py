@@ -23,6 +23,15 @@ def test_layers_run_left_to_right_by_hop_and_size_follows_the_amount():
     assert found["A->B"]["data"]["caption"] == "6.00 USDT"
 
 
+def test_the_source_says_and_is_sized_by_the_amount_traced_from_it():
+    _, found = elements()
+    source = found["S"]["data"]
+    assert source["received"] == 0.0 and source["seed"] == 10.0
+    assert source["caption"] == "S\n10.00 USDT traced" and source["size"] == 60
+    assert source["tip"].endswith("the trace's source · 10.00 USDT traced")
+    assert found["A"]["data"]["seed"] is None and found["A"]["data"]["caption"] == "A\n10.00 USDT"
+
+
 def test_backward_traces_grow_to_the_left():
     _, found = elements("backward")
     assert found["S"]["position"]["x"] < found["A"]["position"]["x"] < found["B"]["position"]["x"] == 0
@@ -61,4 +70,4 @@ def test_a_sanctioned_address_is_unmistakable_even_when_it_is_an_exchange_too():
     assert found["W11"]["sanctioned"] and "W10" not in found  # the smallest payment, listed: never folded away
     assert found["A+more"]["kind"] == "more" and "folded" in found["A+more"]["tip"]
     assert not found["A"]["sanctioned"] and found["A"]["tip"].startswith("no label known\nA\n")
-    assert found["S"]["tip"].endswith("the trace's source")
+    assert found["S"]["tip"].endswith("the trace's source · 100.00 USDT traced")
