@@ -101,13 +101,22 @@ def trace_summary(trace: Trace) -> html.Div:
     )
 
 
+_WIDE_ONLY = {
+    "Hop": "d-none d-sm-table-cell",
+    "First": "d-none d-md-table-cell",
+    "Transactions": "d-none d-md-table-cell",
+}
+"""Columns of the exits table that narrow screens leave out (entity, address and amount always stay)."""
+
+
 def exits_table(trace: Trace, address_href) -> dbc.Table | html.P:
     """Labelled addresses reached, grouped: exchanges (freeze requests), sanctioned, mixers, bridges, scams and
     hacks; each with the amount, hop, first arrival and transactions."""
     destinations = trace.destinations
     if not destinations:
         return html.P("No exchange, sanctioned address, mixer or bridge was reached.", className="text-muted mb-0")
-    head = html.Thead(html.Tr([html.Th(h) for h in ("Entity", "Address", "Amount", "Hop", "First", "Transactions")]))
+    columns = {"Entity": "", "Address": "", "Amount": "text-end", **_WIDE_ONLY}
+    head = html.Thead(html.Tr([html.Th(h, className=c or None) for h, c in columns.items()]))
     rows = []
     for group, items in destinations.items():
         total = amount(trace.asset, sum(e.amount for e in items))
@@ -125,11 +134,16 @@ def exits_table(trace: Trace, address_href) -> dbc.Table | html.P:
             html.Tr(
                 [
                     html.Td([e.label, html.Span(f" {e.category}", className="text-muted small")]),
-                    html.Td(dcc.Link(e.address, href=address_href(e.address)), className="font-monospace small"),
+                    html.Td(
+                        dcc.Link(e.address, href=address_href(e.address)), className="font-monospace small text-break"
+                    ),
                     html.Td(amount(trace.asset, e.amount), className="text-end text-nowrap"),
-                    html.Td(e.hop),
-                    html.Td(when(e.first), className="small"),
-                    html.Td(_transaction_list(e.transactions), className="font-monospace small"),
+                    html.Td(e.hop, className=_WIDE_ONLY["Hop"]),
+                    html.Td(when(e.first), className=f"small text-nowrap {_WIDE_ONLY['First']}"),
+                    html.Td(
+                        _transaction_list(e.transactions),
+                        className=f"font-monospace small {_WIDE_ONLY['Transactions']}",
+                    ),
                 ]
             )
             for e in items
@@ -139,11 +153,16 @@ def exits_table(trace: Trace, address_href) -> dbc.Table | html.P:
 
 def _transaction_list(transactions, shown: int = 3) -> html.Div:
     """The first few transactions, the rest folded under a "N more" toggle (all stay in the page and exports)."""
-    items = [html.Div(tx) for tx in transactions[:shown]]
+    items = [_transaction(tx) for tx in transactions[:shown]]
     if len(transactions) > shown:
-        rest = [html.Div(tx) for tx in transactions[shown:]]
+        rest = [_transaction(tx) for tx in transactions[shown:]]
         items.append(html.Details([html.Summary(f"{len(rest)} more", className="text-primary"), *rest]))
     return html.Div(items)
+
+
+def _transaction(tx: str) -> html.Div:
+    """A transaction hash cut to the column's width (whole in the page, its tooltip and exports)."""
+    return html.Div(html.Span(tx, className="tx-hash", title=tx))
 
 
 def node_details(data: dict, symbol: str, links: dict[str, str], chain=None) -> html.Div:

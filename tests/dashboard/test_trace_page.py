@@ -120,6 +120,19 @@ def test_the_summary_and_the_table_list_the_sanctioned_destination(app, page, th
     assert f"/address/tron/{GARANTEX}" in text
 
 
+def test_a_phone_keeps_entity_address_and_amount_of_the_exits_and_hides_the_rest(app, page, theft):
+    with app.server.test_request_context("/"):
+        exits = page.callback_trace_results(request_for(page, theft, model="poison"))[2]
+    head = [cell for cell in exits.children[0].children.children]
+    hidden = {cell.children for cell in head if "d-none" in (cell.className or "")}
+    assert hidden == {"Hop", "First", "Transactions"}
+    row = next(r for r in exits.children[1].children if isinstance(r.children, list))
+    assert [("d-none" in getattr(c, "className", "")) for c in row.children] == [False, False, False, True, True, True]
+    assert "USDT" in row.children[2].children and "text-nowrap" in row.children[4].className
+    tx = row.children[5].children.children[0].children
+    assert tx.className == "tx-hash" and tx.title == tx.children and len(tx.children) == 64
+
+
 def test_a_clicked_address_links_to_its_page_and_backward_traces_say_where_funds_came_from(app, page, theft):
     request = request_for(page, theft, model="poison")
     thief = WORLD.cast["thief"]
