@@ -1,9 +1,10 @@
 """The OFAC SDN list's digital currency addresses, parsed from the official ``sdn_advanced.xml``.
 
 Each sanctioned party (``DistinctParty``) lists its addresses as features of the
-type "Digital Currency Address - <ASSET>"; its primary name is the primary
-alias's name parts; its programs and listing date are on the ``SanctionsEntry``
-of its profile. The file is streamed (plain or ``.bz2``), never held whole:
+type "Digital Currency Address - <ASSET>"; its primary name is the name parts of
+the primary alias's first documented name (the others spell the same name another
+way, e.g. "GARANTEX EUROPE OÜ" beside "GARANTEX EUROPE OU", or in another script);
+its programs and listing date are on the ``SanctionsEntry`` of its profile. The file is streamed (plain or ``.bz2``), never held whole:
 the full list is about 120 MB.
 """
 
@@ -119,7 +120,7 @@ class _Reader:
             self._entry_date = self._entry_date or _iso(self._date)
         elif tag == "NamePartValue" and self._in_primary and text:
             self._party[1].append(text)
-        elif tag == "Alias" and self._in_primary:
+        elif tag in ("DocumentedName", "Alias") and self._in_primary:
             self._in_primary, self._named = False, True
         elif tag == "VersionDetail" and self._feature and text:
             self._party[2].append((self._feature, text))
