@@ -162,7 +162,7 @@ def _transaction_list(transactions, shown: int = 3) -> html.Div:
 
 def _transaction(tx: str) -> html.Div:
     """A transaction hash cut to the column's width (whole in the page, its tooltip and exports)."""
-    return html.Div(html.Span(tx, className="tx-hash", title=tx))
+    return html.Div(html.Span(tx, className="tx-hash text-nowrap", title=tx))
 
 
 def node_details(data: dict, symbol: str, links: dict[str, str], chain=None) -> html.Div:
