@@ -3,7 +3,8 @@
 For each format, a seeded synthetic export of N rows (``tracing.testing.synthetic_export``)
 is imported by ``tracing import`` into a fresh SQLite file (or PostgreSQL schema with
 ``--postgres``), each in its own process: seconds, rows per second and the peak memory
-the import added (``bench/peak.py``). Then, on SQLite, the generic-csv file is imported
+the import added (``bench/peak.py``); then the same file again into that store (a re-import:
+every row is stored already and compared with its stored twin). Then, on SQLite, the generic-csv file is imported
 again into a store that already holds transfers while this process reads from it every
 50 ms (an address's transfers, the web app's kind of read) and writes to it
 (a small write, the kind a login or a session touch makes, again and again): how long they waited.
@@ -143,19 +144,24 @@ def main() -> None:
 
 def _run(args: argparse.Namespace, folder: Path) -> None:
     store = "PostgreSQL" if args.postgres else "SQLite"
-    print(f"{'format':<14} {'rows':>9} {'file MiB':>9} {'seconds':>8} {'rows/s':>8} {'peak MiB':>9}  store")
+    print(
+        f"{'format':<14} {'rows':>9} {'file MiB':>9} {'seconds':>8} {'rows/s':>8} {'peak MiB':>9} "
+        f"{'again s':>8} {'again/s':>8}  store"
+    )
     for fmt in args.formats:
         path = synthetic_export(folder / f"{fmt}.csv", args.rows, fmt)
+        url = _fresh_url(folder, args.postgres)
         try:
-            figures = _figures(_import_in_child(_fresh_url(folder, args.postgres), path))
+            first = _figures(_import_in_child(url, path))
+            again = _figures(_import_in_child(url, path))  # every row stored already: all compared
         finally:
             _drop_schemas()
             _SCHEMAS.clear()
-        rate = args.rows / figures["seconds"]
         size = path.stat().st_size / 2**20
         print(
-            f"{fmt:<14} {args.rows:>9,} {size:>9.0f} {figures['seconds']:>8.1f} {rate:>8,.0f} "
-            f"{figures['peak']:>9.0f}  {store} (exit {figures['status']})"
+            f"{fmt:<14} {args.rows:>9,} {size:>9.0f} {first['seconds']:>8.1f} {args.rows / first['seconds']:>8,.0f} "
+            f"{first['peak']:>9.0f} {again['seconds']:>8.1f} {args.rows / again['seconds']:>8,.0f}  "
+            f"{store} (exit {first['status']}, {again['status']})"
         )
     if not args.no_readers:
         generic = folder / "generic-csv.csv"
