@@ -223,7 +223,7 @@ def test_the_pages_charts_follow_the_asset_picker(app, services):
     assert {o["value"] for o in options} == {"ETH", "USDC"} and chosen == options[0]["value"]
     assert chosen in results[7].layout.yaxis.title.text
     assert other in timeline.layout.yaxis.title.text and other in histogram.layout.xaxis.title.text
-    assert "1,500.000000 ETH" in str(results[4])  # the counterparty table, Lazarus's row
+    assert "1,500.00 ETH" in str(results[4])  # the counterparty table, Lazarus's row
 
 
 def test_the_transfer_table_names_the_flagging_test_links_and_offers_a_trace(services):

@@ -1,7 +1,7 @@
 """The one way to write an amount, a time, an address and a z-score, for pages, CLI and reports.
 
->>> amount("BTC", 0.35)
-'0.35000000 BTC'
+>>> amount("BTC", 0.35), amount("TRX", 460)
+('0.35 BTC', '460.00 TRX')
 >>> amount("USDT", "45997")
 '45,997.00 USDT'
 >>> amount("USDT", 0.000042)
@@ -11,13 +11,13 @@
 >>> short_address("TUs6oZNSw7dGN3BMUeBBbAnGow2K2FS6zA"), zscore(3.14159)
 ('TUs6oZ…S6zA', '3.14')
 >>> share(0.457), share(0.0004), share(0.0)
-('45.7 %', '< 0.1 %', '0.0 %')
+('45.7\xa0%', '<\xa00.1\xa0%', '0.0\xa0%')
 """
 
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
-__all__ = ["PRECISION", "amount", "precision", "share", "short_address", "when", "zscore"]
+__all__ = ["MIN_DECIMALS", "PRECISION", "amount", "precision", "share", "short_address", "when", "zscore"]
 
 PRECISION = {
     **dict.fromkeys(("USDT", "USDC", "DAI", "BUSD", "TUSD", "USDD", "FDUSD", "PYUSD"), 2),
@@ -28,6 +28,8 @@ PRECISION = {
 }
 """Decimals shown per symbol: dollar tokens in cents, bitcoin in satoshis; others in at most 6."""
 DEFAULT_PRECISION = 6
+MIN_DECIMALS = 2
+"""Decimals always shown (cents); zeros beyond them are dropped (``460.00 TRX``, not ``460.000000 TRX``)."""
 
 
 def precision(asset) -> int:
@@ -42,11 +44,12 @@ def precision(asset) -> int:
 
 
 def amount(asset, value, *, symbol: bool = True) -> str:
-    """``value`` with thousands separators, the asset's precision and its symbol (``1,500.000000 ETH``).
+    """``value`` with thousands separators, at most the asset's precision, and its symbol (``1,500.25 ETH``).
 
     ``value`` is a number or an exact decimal string (as the engine's documents
-    carry). A non-zero amount that would round to zero is written exactly
-    (``0.000042 USDT``), never as ``0.00``.
+    carry). Trailing zeros beyond :data:`MIN_DECIMALS` are dropped, so every digit
+    shown carries information (``0.123456 ETH``, ``460.00 TRX``). A non-zero amount
+    that would round to zero is written exactly (``0.000042 USDT``), never as ``0.00``.
     """
     try:
         number = Decimal(str(value).replace(",", ""))
@@ -54,7 +57,11 @@ def amount(asset, value, *, symbol: bool = True) -> str:
         return f"{value} {getattr(asset, 'symbol', asset)}".strip() if symbol else str(value)
     places = precision(asset)
     shown = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
-    text = f"{number.normalize():,f}" if number and not shown else f"{shown:,.{places}f}"
+    if number and not shown:
+        text = f"{number.normalize():,f}"
+    else:
+        decimals = max(min(places, MIN_DECIMALS), -shown.normalize().as_tuple().exponent)
+        text = f"{shown:,.{decimals}f}"
     return f"{text} {getattr(asset, 'symbol', asset)}" if symbol else text
 
 
@@ -76,7 +83,10 @@ def zscore(z: float) -> str:
 
 
 def share(fraction: float) -> str:
-    """A fraction as a percentage with one decimal; a share too small to show is ``< 0.1 %``, never ``0.0 %``."""
+    """A fraction as a percentage with one decimal; a share too small to show is ``< 0.1 %``, never ``0.0 %``.
+
+    The spaces are no-break spaces: a table cell never splits ``100.0`` from its ``%``.
+    """
     if 0 < fraction < 0.0005:
-        return "< 0.1 %"
-    return f"{100 * fraction:.1f} %"
+        return "<\u00a00.1\u00a0%"
+    return f"{100 * fraction:.1f}\u00a0%"
