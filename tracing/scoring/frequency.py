@@ -46,9 +46,7 @@ def frequent_transfers(table: TransferTable, address_code: int, params: Paramete
     if n == 0:
         explanation = "No transfers to time."
     elif count:
-        explanation = (
-            f"{count} of {n} transfers follow another in the same direction within {window:,} s ({len(runs)} burst(s))."
-        )
+        explanation = f"{count:,} of {n:,} transfers follow another in the same direction within {window:,} s ({len(runs):,} burst(s))."
     else:
         explanation = f"No two transfers in the same direction are closer than {window:,} s."
     evidence = {"involved_count": count, "burst_count": len(runs), "bursts": bursts_found}

@@ -240,10 +240,10 @@ def hiding_through_intermediaries(
         explanation = "No transfers to follow."
     elif len(riding):
         explanation = (
-            f"{len(riding)} of {n} transfers ride {len(chain_keys)} pass-through chain(s) "
+            f"{len(riding):,} of {n:,} transfers ride {len(chain_keys):,} pass-through chain(s) "
             f"(same amount forwarded within {params.time_difference:,} s) through "
-            f"{len(intermediaries)} intermediar{'y' if len(intermediaries) == 1 else 'ies'}, "
-            f"from {len(origins)} origin(s)."
+            f"{len(intermediaries):,} intermediar{'y' if len(intermediaries) == 1 else 'ies'}, "
+            f"from {len(origins):,} origin(s)."
         )
     else:
         explanation = f"No transfer passes through an intermediary unchanged within {params.time_difference:,} s."

@@ -129,7 +129,7 @@ def relation_to_listed(
     elif len(direct):
         score = 100.0 * len(direct) / n
         explanation = (
-            f"{len(direct)} of {n} transfers are with {len(evidence['direct'])} listed counterpart"
+            f"{len(direct):,} of {n:,} transfers are with {len(evidence['direct']):,} listed counterpart"
             f"{'y' if len(evidence['direct']) == 1 else 'ies'}."
         )
     else:

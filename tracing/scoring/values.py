@@ -87,13 +87,13 @@ def unusual_values(table: TransferTable, params: Parameters) -> TestResult:
     score = 100.0 * len(rows) / n
     if len(rows):
         explanation = (
-            f"{len(rows)} of {n} transfers have unusual amounts for this address "
+            f"{len(rows):,} of {n:,} transfers have unusual amounts for this address "
             f"(z <= {params.minimum_threshold:g} or z >= {params.maximum_threshold:g}, {params.value_method})."
         )
     elif n < 3:
-        explanation = f"Only {n} transfer(s): too few to call any amount unusual."
+        explanation = f"Only {n:,} transfer(s): too few to call any amount unusual."
     else:
-        explanation = f"No amount is unusual among {n} transfers."
+        explanation = f"No amount is unusual among {n:,} transfers."
     evidence = {
         "flagged_count": len(rows),
         "assets": assets,

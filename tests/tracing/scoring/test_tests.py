@@ -208,3 +208,12 @@ def test_one_huge_transfer_among_ordinary_ones_is_flagged():
     assert result.evidence["flagged_count"] == 1
     assert result.score == pytest.approx(100 / 31)
     assert np.isfinite(zscores(make_table(values))).all()
+
+
+def test_explanations_write_counts_with_thousands_separators():
+    n = 1_200
+    table = make_table([10.0] * (n - 1) + [1e9], times=[T0 + 10 * i for i in range(n)])
+    assert frequent_transfers(table, table.code_of("X"), P).explanation.startswith(
+        "1,200 of 1,200 transfers follow another"
+    )
+    assert unusual_values(table, P).explanation.startswith("1 of 1,200 transfers have unusual amounts")
