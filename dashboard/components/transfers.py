@@ -4,6 +4,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components import NARROW_ONLY, WIDE_ONLY
 from dashboard.components.links import address_link, trace_tx_link
 from tracing.figures import amount, zscore
 
@@ -27,10 +28,12 @@ SORT_OPTIONS = (
 )
 
 
-def _table(head: list[str], rows: list, table_id: str, numeric=()) -> dbc.Table:
-    header = html.Thead(
-        html.Tr([html.Th(h, className="text-nowrap" + (" text-end" if h in numeric else "")) for h in head])
-    )
+def _table(head: list[str], rows: list, table_id: str, numeric=(), wide_only=(), narrow_only=()) -> dbc.Table:
+    def classes(h: str) -> str:
+        shown = WIDE_ONLY if h in wide_only else NARROW_ONLY if h in narrow_only else ""
+        return " ".join(filter(None, ("text-nowrap", "text-end" if h in numeric else "", shown)))
+
+    header = html.Thead(html.Tr([html.Th(h, className=classes(h)) for h in head]))
     return dbc.Table(
         [header, html.Tbody(rows)],
         id=table_id,
@@ -42,7 +45,11 @@ def _table(head: list[str], rows: list, table_id: str, numeric=()) -> dbc.Table:
 
 
 def counterparties_table(rows: list[dict], chain) -> dbc.Table | html.P:
-    """The top counterparties of each asset by volume (assets are never ranked together), with their labels."""
+    """The top counterparties of each asset by volume (assets are never ranked together), with their labels.
+
+    A phone sees the counterparty (its label beneath) and one volume column (``in``/``out`` lines);
+    from md (768 px) up, label, received, sent and transfer count each have their column.
+    """
     if not rows:
         return html.P("No counterparties.", className="text-muted mb-0")
     body, asset = [], None
@@ -53,30 +60,59 @@ def counterparties_table(rows: list[dict], chain) -> dbc.Table | html.P:
         body.append(
             html.Tr(
                 [
-                    html.Td(address_link(chain, r["address"]), className="cell-clip"),
+                    _counterparty_cell(chain, r),
                     _label_cell(r),
-                    html.Td(
-                        amount(asset, r["received_from"]) if r["received_from"] else "-",
-                        className="text-end font-monospace",
+                    *(
+                        html.Td(amount(asset, r[k]) if r[k] else "-", className=f"text-end font-monospace {WIDE_ONLY}")
+                        for k in ("received_from", "sent_to")
                     ),
-                    html.Td(amount(asset, r["sent_to"]) if r["sent_to"] else "-", className="text-end font-monospace"),
-                    html.Td(f"{r['transfers']:,}", className="text-end"),
+                    html.Td(f"{r['transfers']:,}", className=f"text-end {WIDE_ONLY}"),
+                    html.Td(
+                        [
+                            html.Div(f"{d} {amount(asset, r[k])}")
+                            for d, k in (("in", "received_from"), ("out", "sent_to"))
+                            if r[k]
+                        ],
+                        className=f"text-end font-monospace {NARROW_ONLY}",
+                    ),
                 ]
             )
         )
-    head = ["Counterparty", "Label", "Received from", "Sent to", "Transfers"]
-    return _table(head, body, "address-counterparties-table", numeric=head[2:])
+    head = ["Counterparty", "Label", "Received from", "Sent to", "Transfers", "Volume"]
+    return _table(
+        head, body, "address-counterparties-table", numeric=head[2:], wide_only=head[1:5], narrow_only=("Volume",)
+    )
+
+
+def _label_text(r: dict) -> list:
+    """Who a counterparty is; a sanctioned one starts with a red SANCTIONED badge."""
+    if not r.get("sanctioned"):
+        return [r["label"]]
+    return [html.Span("SANCTIONED", className="badge bg-danger me-1"), r["label"]]
+
+
+def _label_class(r: dict, *more: str) -> str:
+    """The classes of a label's text: bold red when sanctioned, then ``more``."""
+    return " ".join(("cell-wrap", *(("fw-bold", "text-danger") if r.get("sanctioned") else ()), *more))
 
 
 def _label_cell(r: dict) -> html.Td:
-    """Who a counterparty is; a sanctioned one reads SANCTIONED in bold red."""
-    if not r.get("sanctioned"):
-        return html.Td(r["label"], className="cell-clip", title=r["label"] or None)
+    """The label column (from md up); a sanctioned counterparty reads SANCTIONED in bold red."""
     return html.Td(
-        [html.Span("SANCTIONED", className="badge bg-danger me-1"), r["label"]],
-        className="cell-clip fw-bold text-danger",
-        title=f"SANCTIONED: {r['label']}",
+        _label_text(r),
+        className=_label_class(r, WIDE_ONLY),
+        title=(f"SANCTIONED: {r['label']}" if r.get("sanctioned") else r["label"]) or None,
     )
+
+
+def _counterparty_cell(chain, r: dict, key: str = "address") -> html.Td:
+    """The counterparty, shortened and linked; on a phone its label follows beneath (the label column is hidden)."""
+    label = (
+        html.Div(_label_text(r), className=_label_class(r, "small", NARROW_ONLY))
+        if r["label"] or r.get("sanctioned")
+        else None
+    )
+    return html.Td([address_link(chain, r[key], short=True), label])
 
 
 def _flag_cell(flags: str) -> html.Td:
@@ -85,18 +121,27 @@ def _flag_cell(flags: str) -> html.Td:
         ", ".join(names),
         title="; ".join(f"{FLAG_NAMES[f][0]}: {FLAG_NAMES[f][1]}" for f in flags.split(", ") if f in FLAG_NAMES)
         or None,
+        className=WIDE_ONLY,
+    )
+
+
+def _time_cell(timestamp: str) -> html.Td:
+    """``YYYY-MM-DD HH:MM:SS``; on a phone the time may go under the date, neither is ever split."""
+    day, _, clock = timestamp.partition(" ")
+    return html.Td(
+        [html.Span(day, className="text-nowrap"), " ", html.Span(clock, className="text-nowrap")], className="cell-time"
     )
 
 
 def _transfer_row(r: dict, chain, address: str) -> html.Tr:
     return html.Tr(
         [
-            html.Td(r["timestamp"], className="text-nowrap"),
+            _time_cell(r["timestamp"]),
             html.Td(r["direction"]),
-            html.Td(address_link(chain, r["counterparty"]), className="cell-clip"),
-            _label_cell(r),
             html.Td(amount(r["asset"], r["amount"]), className="text-end font-monospace"),
-            html.Td(zscore(r["z"]), className="text-end"),
+            _counterparty_cell(chain, r, "counterparty"),
+            _label_cell(r),
+            html.Td(zscore(r["z"]), className=f"text-end {WIDE_ONLY}"),
             _flag_cell(r["flags"]),
             html.Td(
                 [
@@ -104,7 +149,7 @@ def _transfer_row(r: dict, chain, address: str) -> html.Tr:
                     " ",
                     trace_tx_link(chain, address, r["tx_hash"], r["asset"]),
                 ],
-                className="cell-tx",
+                className=f"cell-tx {WIDE_ONLY}",
             ),
         ],
         className="table-danger" if r["flags"] else None,
@@ -112,9 +157,14 @@ def _transfer_row(r: dict, chain, address: str) -> html.Tr:
 
 
 def transfers_table(records: list[dict], chain, address: str) -> dbc.Table:
-    """One page of transfers: counterparties link to their page, each row offers a trace from its transaction."""
-    head = ["Time (UTC)", "Dir.", "Counterparty", "Label", "Amount", "z", "Flagged by", "Transaction"]
-    return _table(head, [_transfer_row(r, chain, address) for r in records], ids.ADDRESS_TABLE, numeric=("Amount", "z"))
+    """One page of transfers: counterparties link to their page, each row offers a trace from its transaction.
+
+    The amount comes before the counterparty; a phone shows time, direction, amount and
+    counterparty (its label beneath), and the other columns from md (768 px) up.
+    """
+    head = ["Time (UTC)", "Dir.", "Amount", "Counterparty", "Label", "z", "Flagged by", "Transaction"]
+    rows = [_transfer_row(r, chain, address) for r in records]
+    return _table(head, rows, ids.ADDRESS_TABLE, numeric=("Amount", "z"), wide_only=head[4:])
 
 
 def flag_legend() -> html.Div:

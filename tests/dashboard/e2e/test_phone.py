@@ -9,6 +9,9 @@ pytestmark = pytest.mark.browser
 WIDER_THAN_SCREEN = """() => [...document.querySelectorAll('body *')]
   .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-responsive, .js-plotly-plot, .trace-graph'))
   .map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 5)"""
+SCROLLING_TABLES = """() => [...document.querySelectorAll('.table-responsive')]
+  .filter(d => d.offsetParent && d.scrollWidth > d.clientWidth + 1).map(d => d.firstElementChild.id || d.innerText.slice(0, 40))"""
+"""Tables whose columns reach past their box (shown only by scrolling sideways)."""
 
 
 def test_a_phone_sees_the_risk_first_folded_parameters_and_no_sideways_scroll(browser, base_url, user, screenshot):
@@ -22,8 +25,10 @@ def test_a_phone_sees_the_risk_first_folded_parameters_and_no_sideways_scroll(br
     fold = page.locator("#address-params-fold").bounding_box()
     assert risk["y"] < fold["y"]  # the score comes before the parameters
     assert page.locator("#address-params-fold").get_attribute("open") is None
+    page.wait_for_selector("#address-exposure-card tbody tr", timeout=TIMEOUT)
     assert page.evaluate(WIDER_THAN_SCREEN) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate(SCROLLING_TABLES) == []  # transfers, counterparties, exposure: amounts in view
     screenshot(page, "phone-address")
 
     page.goto(f"{base_url}/trace/tron/{THIEF}")
