@@ -4,6 +4,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components import NARROW_ONLY, WIDE_ONLY
 from dashboard.components.links import address_link
 from tracing.figures import when
 from tracing.figures.exposure import CATEGORY_COLOURS
@@ -17,10 +18,10 @@ FIELD = "labels-field"  # pattern {"type": FIELD, "name": field}
 FORM_FIELDS = ("address", "chain", "name", "category", "confidence", "actor", "detail")
 
 
-def category_badge(category: str) -> html.Span:
+def category_badge(category: str, className: str = "badge") -> html.Span:
     """The category as a coloured badge; a sanctions entry reads SANCTIONED in red."""
     text = "SANCTIONED" if category == "sanctioned" else category
-    return html.Span(text, className="badge", style={"backgroundColor": CATEGORY_COLOURS.get(category, "#b0bec5")})
+    return html.Span(text, className=className, style={"backgroundColor": CATEGORY_COLOURS.get(category, "#b0bec5")})
 
 
 def _added(lb: Label) -> str:
@@ -34,18 +35,24 @@ def labels_table(labels: list[Label], *, editable: bool) -> dbc.Table:
     """One row per label: address (linked), category, entity, source, confidence, who added it when.
 
     Labels without an ``id`` come from the shipped OFAC list: shown, but not editable.
+    A phone sees address, entity (its category badge in front) and the edit links;
+    chain, category, source, confidence and who added it from md (768 px) up.
     """
     head = ["address", "chain", "category", "entity", "source", "confidence", "added"] + (["", ""] if editable else [])
+    wide = ("chain", "category", "source", "confidence", "added")
     rows = []
     for lb in labels:
         cells = [
             html.Td(address_link(str(lb.chain), lb.address, short=True) if lb.chain else lb.address),
-            html.Td(str(lb.chain)),
-            html.Td(category_badge(lb.category)),
-            html.Td(lb.name, className="fw-bold text-danger" if lb.category == "sanctioned" else ""),
-            html.Td(lb.source, className="small"),
-            html.Td(str(lb.confidence), className="text-end"),
-            html.Td(_added(lb), className="small"),
+            html.Td(str(lb.chain), className=WIDE_ONLY),
+            html.Td(category_badge(lb.category), className=WIDE_ONLY),
+            html.Td(
+                [category_badge(lb.category, f"badge me-1 {NARROW_ONLY}"), lb.name],
+                className="fw-bold text-danger" if lb.category == "sanctioned" else "",
+            ),
+            html.Td(lb.source, className=f"small {WIDE_ONLY}"),
+            html.Td(str(lb.confidence), className=f"text-end {WIDE_ONLY}"),
+            html.Td(_added(lb), className=f"small {WIDE_ONLY}"),
         ]
         if editable and not lb.id:  # the shipped list: replaced by 'sanctions update', never edited here
             cells += [html.Td("shipped list", className="small text-muted text-nowrap", colSpan=2)]
@@ -60,7 +67,7 @@ def labels_table(labels: list[Label], *, editable: bool) -> dbc.Table:
             ]
         rows.append(html.Tr(cells, className="table-danger" if lb.category == "sanctioned" else ""))
     return dbc.Table(
-        [html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
+        [html.Thead(html.Tr([html.Th(h, className=WIDE_ONLY if h in wide else None) for h in head])), html.Tbody(rows)],
         size="sm",
         hover=True,
         responsive=True,

@@ -5,7 +5,8 @@ link reproduces the list; pages are read from the store one at a time (it may ho
 10^5 labels). Export writes every match as CSV, JSON or a TagPack, as
 ``tracing labels list --export`` does. Viewers read and export; investigators
 change, and every change is written to the audit log with their name
-(:class:`tracing.store.label_store.LabelStore`). On a phone the list comes first.
+(:class:`tracing.store.label_store.LabelStore`). On a phone the list comes first,
+and a link at the top leads an investigator down to the forms.
 """
 
 import tempfile
@@ -98,7 +99,13 @@ def layout(q: str = "", category: str = "", chain: str = "", page: str = "1", **
         )
     ]
     if editor:
-        cards.insert(0, html.Div(_editor_cards(), className="order-2 order-lg-1"))
+        cards.insert(0, html.Div(_editor_cards(), id=ids.LABELS_EDITOR, className="order-2 order-lg-1"))
+    to_editor = html.A(
+        "Add or import a label ↓",
+        href=f"#{ids.LABELS_EDITOR}",
+        id=ids.LABELS_TO_EDITOR,
+        className="btn btn-sm btn-outline-primary d-lg-none",  # from lg up the forms are on top
+    )
     return html.Div(
         [
             dcc.Location(id=ids.LABELS_NAV, refresh="callback-nav"),
@@ -106,7 +113,10 @@ def layout(q: str = "", category: str = "", chain: str = "", page: str = "1", **
             dcc.Store(id=ids.LABELS_VERSION, data=0),
             dcc.Store(id=ids.LABELS_EDIT_ID, data=None),
             dcc.Download(id=ids.LABELS_DOWNLOAD),
-            html.H4("Labels", className="mb-3"),
+            html.Div(
+                [html.H4("Labels", className="mb-0"), to_editor if editor else None],
+                className="d-flex justify-content-between align-items-center mb-3",
+            ),
             html.Div(id=ids.LABELS_ALERT),
             html.Div(cards, className="d-flex flex-column"),
         ],

@@ -199,17 +199,38 @@ def test_export_writes_every_match_in_the_chosen_format(as_role, paged, fmt, suf
     assert len(read.labels) == paged and {lb.name for lb in read.labels} == {f"Paged {i}" for i in range(120)}
 
 
-def test_on_a_phone_the_list_comes_before_the_forms(app, monkeypatch):
+@pytest.mark.parametrize("editor", [True, False])
+def test_on_a_phone_the_list_comes_before_the_forms_and_a_link_leads_down_to_them(app, monkeypatch, editor):
     from dashboard.pages import labels
 
-    monkeypatch.setattr(labels, "may", lambda role, needed: True)  # an investigator's page, with the forms
+    monkeypatch.setattr(labels, "may", lambda role, needed: editor)  # an investigator's page has the forms
     with app.server.test_request_context("/labels"):
         page = labels.layout()
     column = page.children[-1]
-    editor, listing = column.children
+    heading = page.children[-3]
     assert "d-flex flex-column" in column.className
-    assert "order-2 order-lg-1" in editor.className and "order-1 order-lg-2" in listing.className
-    assert "Add a label" in str(editor) and str(listing).count(ids.LABELS_TABLE) == 1
+    if not editor:
+        assert len(column.children) == 1 and ids.LABELS_TO_EDITOR not in str(heading)
+        return
+    editor_cards, listing = column.children
+    assert "order-2 order-lg-1" in editor_cards.className and "order-1 order-lg-2" in listing.className
+    assert "Add a label" in str(editor_cards) and str(listing).count(ids.LABELS_TABLE) == 1
+    link = heading.children[1]
+    assert link.id == ids.LABELS_TO_EDITOR and link.href == f"#{editor_cards.id}" and "d-lg-none" in link.className
+
+
+def test_a_phone_sees_address_entity_with_its_category_and_the_edit_links():
+    from dashboard.components import WIDE_ONLY
+    from dashboard.components.labels import labels_table
+    from tracing.labels import Label
+
+    table = labels_table([Label(Chain.TRON, ADDRESS, "Bad Exchange", "exchange", "manual", id=7)], editable=True)
+    head = table.children[0].children.children
+    assert [th.children for th in head if WIDE_ONLY not in (getattr(th, "className", None) or "")] == [
+        "address", "entity", "", "",
+    ]  # fmt: skip
+    entity = table.children[1].children[0].children[3]
+    assert entity.children[0].children == "exchange" and entity.children[1] == "Bad Exchange"  # badge, then name
 
 
 def test_the_shipped_ofac_list_is_browsed_after_the_stored_labels_and_cannot_be_edited(as_role):
