@@ -35,7 +35,7 @@ PARAM_LABELS = {
 CHOICES = {"value_method": VALUE_METHODS, "relation_mode": RELATION_MODES}
 AUTO = "auto"
 CHAIN_OPTIONS = [{"label": "Detect chain", "value": AUTO}] + [
-    {"label": c.value.title(), "value": c.value} for c in Chain
+    {"label": c.display_name, "value": c.value} for c in Chain
 ]
 
 
@@ -52,7 +52,7 @@ def address_help(text: str | None, chain: str | None) -> tuple[bool, str]:
         found, _ = check_address(text, chain)
     except InvalidAddress as err:
         return True, str(err)
-    return False, f"Valid {found.value.title()} address."
+    return False, f"Valid {found.display_name} address."
 
 
 def navigation_target(text: str | None, chain: str | None, values: dict) -> tuple[str | None, str | None, dict]:

@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import ids
+from dashboard.components import NARROW_ONLY, WIDE_ONLY
 from dashboard.components.forms import address_form, navigation_target, register_address_help
 from dashboard.components.links import address_link
 from dashboard.recent import recent
@@ -31,6 +32,9 @@ OTHER_CHAIN_ACTORS = (
     (Chain.SOLANA, "solana_wallet_0", "Solana wallet", "an ordinary Solana wallet"),
 )
 """The demo's actors beyond TRON: chain, cast name (or address), who they are, what they did."""
+ACTOR_NAMES = {"mule_1_1": "mule 1 of chain 1", "peel_1": "peel chain, hop 1"}
+"""How the home page names a TRON actor whose cast name reads badly with its underscores as spaces."""
+DEMO_TITLE = "Demo world: a USDT theft on TRON, payers of listed addresses on Ethereum and Bitcoin, a Solana wallet"
 
 
 @functools.cache
@@ -40,20 +44,32 @@ def _world() -> tuple[dict[str, str], str]:
     return world.cast, world.theft_tx
 
 
-def _actor_rows() -> list[html.Tr]:
+def _actors() -> list[tuple[Chain, str, str, str]]:
+    """``(chain, address, name, what they did)`` of each actor the card lists."""
     cast, _ = _world()
-    actors = [(Chain.TRON, cast[name], name.replace("_", " "), role) for name, role in demo.KEY_ACTORS]
-    actors += [(chain, cast.get(name, name), who, what) for chain, name, who, what in OTHER_CHAIN_ACTORS]
+    actors = [
+        (Chain.TRON, cast[name], ACTOR_NAMES.get(name, name.replace("_", " ")), role) for name, role in demo.KEY_ACTORS
+    ]
+    return actors + [(chain, cast.get(name, name), who, what) for chain, name, who, what in OTHER_CHAIN_ACTORS]
+
+
+def _actor_rows() -> list[html.Tr]:
+    """One row per actor; on a phone what they did goes under their name instead of a squeezed column."""
     return [
         html.Tr(
             [
-                html.Td(dcc.Link(name, href=address_path(chain.value, address), className="fw-semibold")),
-                html.Td(dbc.Badge(chain.value.title(), color="light", text_color="dark")),
+                html.Td(
+                    [
+                        dcc.Link(name, href=address_path(chain.value, address), className="fw-semibold"),
+                        html.Div(role, className=f"small text-muted {NARROW_ONLY}"),
+                    ]
+                ),
+                html.Td(dbc.Badge(chain.display_name, color="light", text_color="dark")),
                 html.Td(address_link(chain, address, short=True), className="small"),
-                html.Td(role, className="small"),
+                html.Td(role, className=f"small {WIDE_ONLY}"),
             ]
         )
-        for chain, address, name, role in actors
+        for chain, address, name, role in _actors()
     ]
 
 
@@ -61,7 +77,7 @@ def _demo_card() -> dbc.Card:
     cast, theft_tx = _world()
     return dbc.Card(
         [
-            dbc.CardHeader("Demo world: a USDT theft on TRON, and payers of listed addresses on Ethereum and Bitcoin"),
+            dbc.CardHeader(DEMO_TITLE),
             dbc.CardBody(
                 [
                     dbc.Table(
@@ -92,7 +108,7 @@ def _recent_card() -> dbc.Card:
             [
                 html.Li(
                     [
-                        dbc.Badge(chain.title(), color="light", text_color="dark", className="me-2"),
+                        dbc.Badge(Chain.parse(chain).display_name, color="light", text_color="dark", className="me-2"),
                         address_link(chain, address),
                     ]
                 )
@@ -131,6 +147,9 @@ register_address_help(FORM_IDS)
 
 @callback(
     Output(ids.HOME_NAV, "href"),
+    Output(ids.HOME_ADDRESS, "invalid", allow_duplicate=True),
+    Output(ids.HOME_ADDRESS_HELP, "children", allow_duplicate=True),
+    Output(ids.HOME_ADDRESS_HELP, "color", allow_duplicate=True),
     Input(ids.HOME_SUBMIT, "n_clicks"),
     Input(ids.HOME_ADDRESS, "n_submit"),
     State(ids.HOME_ADDRESS, "value"),
@@ -139,6 +158,8 @@ register_address_help(FORM_IDS)
 )
 @requires("viewer")
 def callback_home_submit(_clicks, _submits, text, chain):
-    """Open the address page of a valid address (the help text already explains an invalid one)."""
-    path, _address_error, _ = navigation_target(text, chain, {})
-    return path or no_update
+    """Open the address page of a valid address, or say under the input what is wrong (an empty one too)."""
+    path, address_error, _ = navigation_target(text, chain, {})
+    if path:
+        return path, no_update, no_update, no_update
+    return no_update, True, address_error, "danger"

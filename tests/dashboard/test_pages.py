@@ -4,6 +4,7 @@ import gzip
 import importlib
 import re
 
+import dash
 import pytest
 from dashboard_helpers import THIEF
 
@@ -32,7 +33,7 @@ def find(component, component_id):
 @pytest.mark.parametrize(
     ("text", "chain", "invalid", "words"),
     [
-        (THIEF, "auto", False, "Valid Tron"),
+        (THIEF, "auto", False, "Valid TRON"),
         (THIEF, "ethereum", True, "not a valid ethereum address"),
         (THIEF[:-1] + "7", "auto", True, "checksum"),
         ("", "auto", False, "detected from the format"),
@@ -113,6 +114,34 @@ def test_home_lists_the_demo_actors(app):
     with app.server.test_request_context("/"):
         layout = page(app, "home").layout()
     assert f"/address/tron/{THIEF}" in str(find(layout, "home-demo-table").to_plotly_json())
+
+
+def test_the_demo_card_names_every_chain_it_lists_and_each_actor_reads_well(app):
+    from dashboard.components import NARROW_ONLY, WIDE_ONLY
+
+    home = page(app, "home")
+    actors = home._actors()
+    assert {chain.display_name for chain, *_ in actors} == {"TRON", "Ethereum", "Bitcoin", "Solana"}
+    assert all(chain.display_name in home.DEMO_TITLE for chain, *_ in actors)
+    assert not any(re.search(r"\d \d", name) for _, _, name, _ in actors)  # no "mule 1 1"
+    row = home._actor_rows()[0]
+    first, *_, last = row.children
+    assert NARROW_ONLY in first.children[1].className and WIDE_ONLY in last.className  # a phone: role under the name
+    assert first.children[1].children == last.children
+
+
+@pytest.mark.parametrize("text", ["   ", "", "TXXXXnotanaddress"])
+def test_home_says_why_a_submitted_address_cannot_be_opened(app, text):
+    with app.server.test_request_context("/"):
+        href, invalid, message, colour = page(app, "home").callback_home_submit(1, None, text, "auto")
+    assert href is dash.no_update and invalid and colour == "danger"
+    assert message == navigation_target(text, "auto", {})[1] and ("empty" in message) is (not text.strip())
+
+
+def test_home_opens_a_valid_address_padded_with_spaces(app):
+    with app.server.test_request_context("/"):
+        href, *helps = page(app, "home").callback_home_submit(1, None, f"  {THIEF} ", "auto")
+    assert href == f"/address/tron/{THIEF}" and all(h is dash.no_update for h in helps)
 
 
 def test_address_page_links_to_a_trace_from_the_address(app):
@@ -319,7 +348,7 @@ def test_an_unknown_path_answers_404_and_pages_answer_200(logged_in):
 
 def test_notanaddress_matches_no_supported_chain():
     invalid, message = address_help("notanaddress", "auto")
-    assert invalid and "matches no supported chain (Tron, Ethereum, Bitcoin, Solana)" in message
+    assert invalid and "matches no supported chain (TRON, Ethereum, Bitcoin, Solana)" in message
 
 
 def test_a_wrong_parameter_is_said_next_to_its_field_and_the_results_are_marked_stale(app):

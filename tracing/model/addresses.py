@@ -29,6 +29,11 @@ class Chain(enum.StrEnum):
     BITCOIN = "bitcoin"
     SOLANA = "solana"
 
+    @property
+    def display_name(self) -> str:
+        """The chain as people write it: ``TRON`` (its own spelling), ``Ethereum``, ``Bitcoin``, ``Solana``."""
+        return "TRON" if self is Chain.TRON else self.value.title()
+
     @classmethod
     def parse(cls, text: "str | Chain") -> "Chain":
         """Return the chain named by ``text`` (case-insensitive; 'eth', 'btc', 'trx', 'sol' too)."""
@@ -159,7 +164,7 @@ def detect_chain(text: str) -> Chain:
         if guess is not None:
             normalize_address(text, guess)  # raises with that chain's own reason (a checksum, a length)
         expected = "; ".join(EXPECTED.values())
-        chains = ", ".join(c.value.title() for c in Chain)
+        chains = ", ".join(c.display_name for c in Chain)
         raise InvalidAddress(f"{text!r} matches no supported chain ({chains}). Expected {expected}")
     names = " or ".join(c.value for c in found)
     raise InvalidAddress(f"{text!r} is valid on more than one chain ({names}); choose the chain")

@@ -44,7 +44,7 @@ def test_investigation_round_trip(browser, base_url, services, user, screenshot)
     screenshot(page, "home")
 
     page.fill("#home-address-input", THIEF)
-    page.wait_for_selector("text=Valid Tron address.", timeout=TIMEOUT)
+    page.wait_for_selector("text=Valid TRON address.", timeout=TIMEOUT)
     page.click("#home-submit")
     page.wait_for_url(f"**/address/tron/{THIEF}", timeout=TIMEOUT)
     expected = services.investigate("tron", THIEF, Parameters()).report.final_score
