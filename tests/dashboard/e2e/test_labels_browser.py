@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 from test_browser import TIMEOUT, log_in
-from test_phone import WIDER_THAN_SCREEN
+from test_phone import SCROLLING_TABLES, WIDER_THAN_SCREEN
 
 from tracing.sources.demo import GARANTEX, build_demo
 
@@ -26,6 +26,8 @@ def test_the_labels_page_lists_first_on_a_phone_and_pages(browser, base_url, use
     form = page.locator("#labels-form").bounding_box()
     assert (listing["y"] < form["y"]) is phone  # a phone reads the list first; a wide screen has the forms on top
     assert page.evaluate(WIDER_THAN_SCREEN) == []
+    assert page.evaluate(SCROLLING_TABLES) == []  # a phone sees address, entity and the edit links
+    assert page.locator("#labels-to-editor").is_visible() is phone  # the way down to the forms
     assert page.locator("#labels-export").is_visible()
     screenshot(page, f"labels-{width}")
     context.close()
