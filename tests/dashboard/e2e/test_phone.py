@@ -29,6 +29,15 @@ def test_a_phone_sees_the_risk_first_folded_parameters_and_no_sideways_scroll(br
     assert page.evaluate(WIDER_THAN_SCREEN) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.evaluate(SCROLLING_TABLES) == []  # transfers, counterparties, exposure: amounts in view
+    first = page.locator("#address-table tbody tr").first.inner_text()
+    page.select_option("#address-sort", "value:desc")  # the widest amounts: 250,000.00 USDT
+    page.wait_for_function(
+        "(before) => document.querySelector('#address-table tbody tr')?.innerText !== before",
+        arg=first,
+        timeout=TIMEOUT,
+    )
+    assert "250,000.00" in page.locator("#address-table tbody tr").first.inner_text()
+    assert page.evaluate(SCROLLING_TABLES) == []
     screenshot(page, "phone-address")
 
     page.goto(f"{base_url}/trace/tron/{THIEF}")
