@@ -177,7 +177,7 @@ def timeline(
             else:
                 traces.append(_point_trace(table, rows, code, label, colour, unit, flags, symbol=marker))
     hidden = int((keep & ~positive).sum())
-    subtitle = f"{len(chosen):,} {symbol} transfers · red: flagged by a test (hover names it)"
+    subtitle = f"{len(chosen):,} {symbol} transfers · red: flagged (hover says why)"
     subtitle += " · aggregated in a time × amount grid" if aggregate else ""
     subtitle += f" · {hidden:,} zero-value transfers not drawn" if hidden else ""
     layout = {
@@ -185,7 +185,9 @@ def timeline(
         "title": _title(title or "Transfers over time", subtitle),
         "yaxis": {**_LOG_AMOUNTS, "title": f"amount ({symbol}, log scale)", **_GRID_LINES},
         "xaxis": {"type": "date", **_GRID_LINES, **_time_range(span)},  # no range slider: it drew every point twice
-        "height": 440,
+        "legend": _LEGEND_BELOW,  # above, it wrapped over the subtitle on a phone
+        "margin": {**_LAYOUT["margin"], "t": 70, "b": 100},
+        "height": 460,
     }
     return figure(traces, layout)
 
@@ -304,9 +306,7 @@ def zscore_histogram(
         **_LAYOUT,
         "barmode": "stack",
         "bargap": 0.05,
-        "title": _title(
-            f"Distribution of{of} amounts", "red: flagged by the unusual-values test (z beyond a threshold)"
-        ),
+        "title": _title(f"Distribution of{of} amounts", "red: z beyond a threshold (the unusual-values test)"),
         "xaxis": {"title": axis, **_GRID_LINES},
         "yaxis": {**_count_axis(highest), **_GRID_LINES},
         "legend": _LEGEND_BELOW,  # the threshold labels sit above the plot

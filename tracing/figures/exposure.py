@@ -72,7 +72,7 @@ def exposure_figure(doc: dict) -> go.Figure:
         "margin": {"l": 200, "r": 20, "t": 60, "b": 40},
         "barmode": "stack",
         "height": max(220, 60 + 34 * len(names)),
-        "xaxis": {"title": "share of the asset's inflow or outflow (%)", "range": [0, 100], "gridcolor": "#e9edf2"},
+        "xaxis": {"title": "share of the flow (%)", "range": [0, 100], "gridcolor": "#e9edf2"},
         "yaxis": {"autorange": "reversed", "automargin": True},
         "title": {"text": "Exposure by category", "x": 0, "font": {"size": 14}},
     }
