@@ -1,5 +1,6 @@
 """The flow graph's tools: layout choice, node search, PNG/SVG pictures, and the legend of colours and shapes."""
 
+import json
 import re
 
 import dash_bootstrap_components as dbc
@@ -9,12 +10,11 @@ from dashboard import ids
 from dashboard.roles import requires
 from dashboard.services import services
 from tracing.flow import TraceParameters
-from tracing.flow.cyto import CATEGORY_COLOURS, LAYER_X, STYLESHEET
+from tracing.flow.cyto import CATEGORY_COLOURS, STYLESHEET
 from tracing.report.flowgraph import flow_svg
 
 __all__ = [
     "GRAPH_LAYOUTS",
-    "graph_layout",
     "graph_legend",
     "graph_tip",
     "graph_tools",
@@ -23,23 +23,15 @@ __all__ = [
     "trace_svg",
 ]
 
-READABLE = {"name": "preset", "fit": False, "zoom": 1, "pan": {"x": 60, "y": 300}}
 GRAPH_LAYOUTS = {
-    "hops": ("Columns by hop, readable (100 %)", READABLE),
+    "hops": ("Columns by hop, readable", {"name": "preset", "fit": False}),
     "fit": ("Columns by hop, whole graph", {"name": "preset", "fit": True, "padding": 30}),
     "compact": ("Compact (force-directed)", {"name": "cose", "animate": False, "nodeRepulsion": 8000, "fit": True}),
     "circle": ("Concentric", {"name": "concentric", "fit": True, "minNodeSpacing": 40}),
 }
-"""Layouts offered; the hop columns at 100 % keep every label at 12 px, past 40 nodes too (pan to move)."""
+"""Layouts offered; the hop columns open as tall as fits at 75-100 %, so labels stay readable past 40 nodes too
+(pan to move): the browser adds their zoom and pan (``dash_clientside.trace.layout`` in assets/trace_view.js)."""
 _FOUND = {"border-color": "#fd7e14", "border-width": 6, "background-blacken": -0.2, "z-index": 10}
-
-
-def graph_layout(name: str, direction: str = "forward") -> dict:
-    """The cytoscape layout ``name``; at 100 % a backward trace shows its source and two hops of funders."""
-    layout = GRAPH_LAYOUTS.get(name, GRAPH_LAYOUTS["hops"])[1]
-    if layout is READABLE and direction == "backward":
-        return {**READABLE, "pan": {"x": 60 + 2 * LAYER_X, "y": 300}}
-    return layout
 
 
 def graph_tools() -> dbc.Row:
@@ -139,8 +131,8 @@ def trace_svg(request: dict) -> dict:
 
 
 def register_graph_tools() -> None:
-    """The callbacks of the tools: layout, search, PNG (drawn by the browser) and SVG (the reports' flow picture),
-    and the tooltip (in the browser: nothing runs on the server)."""
+    """The callbacks of the tools: search, PNG (drawn by the browser) and SVG (the reports' flow picture); the
+    layout and the tooltip are computed in the browser (nothing runs on the server)."""
 
     clientside_callback(
         """function (data) {
@@ -168,15 +160,17 @@ def register_graph_tools() -> None:
         prevent_initial_call=True,
     )
 
-    @callback(
+    layouts = json.dumps({name: layout for name, (_, layout) in GRAPH_LAYOUTS.items()})
+    clientside_callback(
+        f"""function (elements, name, request) {{
+            return window.dash_clientside.trace.layout(elements, name, request, {layouts}, "{ids.TRACE_GRAPH}");
+        }}""",
         Output(ids.TRACE_GRAPH, "layout"),
+        Input(ids.TRACE_GRAPH, "elements"),
         Input(ids.TRACE_LAYOUT, "value"),
         State(ids.TRACE_REQUEST, "data"),
         prevent_initial_call=True,
     )
-    @requires("viewer")
-    def callback_trace_layout(name, request):
-        return graph_layout(name, ((request or {}).get("params") or {}).get("direction", "forward"))
 
     @callback(
         Output(ids.TRACE_GRAPH, "stylesheet"),

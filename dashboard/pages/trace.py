@@ -22,7 +22,13 @@ from dashboard.components.flow import (
     trace_summary,
 )
 from dashboard.components.fold import fold, register_fold
-from dashboard.components.graph_tools import graph_layout, graph_legend, graph_tip, graph_tools, register_graph_tools
+from dashboard.components.graph_tools import (
+    GRAPH_LAYOUTS,
+    graph_legend,
+    graph_tip,
+    graph_tools,
+    register_graph_tools,
+)
 from dashboard.components.trace_fetch import trace_fetch_area
 from dashboard.errors import error_alert, stale_alert
 from dashboard.roles import requires
@@ -107,7 +113,7 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
     graph = cyto.Cytoscape(
         id=ids.TRACE_GRAPH,
         elements=[],
-        layout=graph_layout("hops", params.direction if params else "forward"),
+        layout=GRAPH_LAYOUTS["hops"][1],
         stylesheet=STYLESHEET,
         className="trace-graph",
         style={"width": "100%"},

@@ -139,3 +139,63 @@ def test_clicking_where_the_trace_stops_fetches_that_address_within_the_budget(
     finally:
         context.close()
         stub.close()
+
+
+OPENING_VIEW = """() => {
+    const holder = Array.from(document.querySelectorAll('#trace-graph, #trace-graph div')).find(d => d._cyreg);
+    const cy = holder && holder._cyreg.cy;
+    if (!cy || !cy.nodes().length || cy.zoom() === 1) return null;  // not yet zoomed to its opening view
+    const source = cy.nodes('[kind = "source"]').renderedPosition();
+    const box = cy.nodes().renderedBoundingBox({includeLabels: true});
+    return {zoom: cy.zoom(), width: cy.width(), height: cy.height(), box: box, source: source};
+}"""
+
+
+@pytest.mark.parametrize(
+    ("width", "who", "query"),
+    [
+        (1400, "victim", "model=poison&tx="),
+        (390, "victim", "model=poison&tx="),
+        (1400, "mule_1_2", "direction=backward"),
+    ],
+)
+def test_the_hop_columns_open_readable_with_every_caption_or_the_source_in_the_frame(
+    browser, base_url, services, user, width, who, query
+):
+    """Wide: at 75-100 %, as tall as fits (the theft's SANCTIONED caption at the foot shows), the source's end in
+    view; a phone: the whole graph. Computed from the elements' positions and the frame, not after a timer."""
+    own = services.store.transfers_of("tron", WORLD.cast["victim"])
+    theft = str(own.tx_hash[own.receiver == WORLD.cast["thief"]][0])
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    log_in(page, base_url, *user)
+    page.goto(f"{base_url}/trace/tron/{WORLD.cast[who]}?{query}{theft if query.endswith('=') else ''}")
+    view = page.wait_for_function(OPENING_VIEW, timeout=TIMEOUT).json_value()
+    box, frame = view["box"], (view["width"], view["height"])
+    if who == "victim":  # 556 px tall at 90 %: all of it, top to bottom; from the source's end on a wide screen
+        assert box["y1"] >= 0 and box["y2"] <= frame[1]
+        assert 0 <= box["x1"] < 40
+        if width > 576:
+            assert 0.75 <= view["zoom"] < 1
+        else:
+            assert box["x2"] <= frame[0]
+    else:  # taller than the frame even at 75 %, centred: every hop's column shows, the source on the right
+        assert view["zoom"] == 0.75
+        assert box["x1"] >= 0 and box["x2"] <= frame[0]
+        assert view["source"]["x"] > frame[0] / 2
+    context.close()
+
+
+def test_the_opening_view_rule(browser, base_url, user):
+    """The rule itself (assets/trace_view.js): a graph smaller than the frame is centred at 100 %, never enlarged;
+    one wider than the frame keeps the source's end in view, the right end of a backward trace."""
+    page = browser.new_page()
+    log_in(page, base_url, *user)
+    page.wait_for_function("() => window.dash_clientside && window.dash_clientside.trace", timeout=TIMEOUT)
+    view = page.evaluate("() => dash_clientside.trace.view({x1: -50, x2: 250, y1: -30, y2: 70}, 1000, 600, false)")
+    assert view == {"zoom": 1, "pan": {"x": 400, "y": 280}}
+    phone = page.evaluate("() => dash_clientside.trace.view({x1: 0, x2: 100, y1: 0, y2: 50}, 390, 420, true)")
+    assert phone == {"zoom": 1, "pan": {"x": 145, "y": 185}}
+    wide = page.evaluate("() => dash_clientside.trace.view({x1: -2000, x2: 60, y1: 0, y2: 1000}, 1000, 600, true)")
+    assert wide == {"zoom": 0.75, "pan": {"x": 1000 - 20 - 45, "y": 300 - 375}}
+    page.close()
