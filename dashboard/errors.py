@@ -25,6 +25,7 @@ __all__ = [
     "http_status",
     "init_error_answers",
     "message_page",
+    "parameters_alert",
     "stale_alert",
     "wants_json",
 ]
@@ -43,6 +44,7 @@ _STATUS = (
     (StoreUnavailable, 503),
     (TracingError, 400),
 )
+_STALE = "The results below are from the previous parameters: they were not updated."
 _ALERT_COLOUR = {400: "warning", 403: "danger", 404: "info", 410: "warning", 429: "warning", 503: "danger"}
 
 
@@ -71,10 +73,26 @@ def error_alert(err: TracingError) -> dbc.Alert:
 def stale_alert(err: TracingError) -> dbc.Alert:
     """An alert that the form holds an error and the results below still answer the previous parameters."""
     return dbc.Alert(
-        [str(err), html.Br(), html.Small("The results below are from the previous parameters: they were not updated.")],
+        [str(err), html.Br(), html.Small(_STALE)],
         color="warning",
         className="mb-3",
         id="stale-alert",
+    )
+
+
+def parameters_alert(problems: dict[str, str], labels: dict[str, str], *, stale: bool = False) -> dbc.Alert:
+    """Every bad parameter of ``problems`` (``{field: reason}``) by its label; ``stale``: the results below
+    still answer the previous parameters."""
+    items = [html.Li(f"{labels.get(field, field)}: {reason}") for field, reason in problems.items()]
+    return dbc.Alert(
+        [
+            f"Fix {'this parameter' if len(items) == 1 else f'these {len(items)} parameters'}:",
+            html.Ul(items, className="mb-0"),
+        ]
+        + ([html.Small(_STALE)] if stale else []),
+        color="warning",
+        className="mb-3",
+        id="stale-alert" if stale else "error-alert",
     )
 
 

@@ -50,6 +50,27 @@ class ParameterSet:
             raise BadParameters(unknown[0], f"unknown {cls.kind}; known ones are {', '.join(sorted(known))}")
         return cls(**{k: v for k, v in data.items() if k in known and v is not None and v != ""})
 
+    @classmethod
+    def problems(cls, data: Mapping, *, ignore: tuple[str, ...] = ()) -> dict[str, str]:
+        """Every bad field of ``data`` as ``{field: reason}``; empty when :meth:`from_mapping` accepts it.
+
+        The first error is recorded and its field dropped (it takes its default), then
+        the rest is checked again, until it passes or an error names no given field.
+
+        >>> Parameters.problems({"time_difference": "soon", "value_method": "magic", "hiding_max_hops": 3})
+        {'time_difference': "must be a number, got 'soon'", 'value_method': "must be one of zscore, robust, got 'magic'"}
+        """
+        found, rest = {}, dict(data)
+        while True:
+            try:
+                cls.from_mapping(rest, ignore=ignore)
+            except BadParameters as err:
+                found[err.field] = err.reason
+                if rest.pop(err.field, None) is None:
+                    return found
+            else:
+                return found
+
     def with_(self, **changes):
         """A copy with some fields changed (validated again)."""
         return replace(self, **changes)

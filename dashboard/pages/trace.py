@@ -30,7 +30,7 @@ from dashboard.components.graph_tools import (
     register_graph_tools,
 )
 from dashboard.components.trace_fetch import trace_fetch_area
-from dashboard.errors import error_alert, stale_alert
+from dashboard.errors import error_alert, parameters_alert
 from dashboard.roles import requires
 from dashboard.services import services
 from dashboard.urls import address_path, trace_path
@@ -50,6 +50,7 @@ dash.register_page(
 
 FILTERS = {"type": ids.TRACE_FILTER, "name": ALL}
 FILTER_HELPS = {"type": f"{ids.TRACE_FILTER}-help", "name": ALL}
+FIELD_LABELS = {name: label for name, (label, _) in FILTER_LABELS.items()}
 register_fold(ids.TRACE_FILTERS_FOLD)
 register_graph_tools()
 
@@ -65,10 +66,11 @@ def _request(chain: str, address: str, query: dict) -> tuple[dict, dict, dict]:
         "expanded": [e for e in query.get("expanded", "").split(",") if e],
         "focus": query.get("focus") or None,
     }
+    ignore = ("expanded", "focus")
     try:
-        request["params"] = TraceParameters.from_mapping(query, ignore=("expanded", "focus")).to_dict()
-    except BadParameters as err:
-        return request, values, {err.field: err.reason}
+        request["params"] = TraceParameters.from_mapping(query, ignore=ignore).to_dict()
+    except BadParameters:
+        return request, values, TraceParameters.problems(query, ignore=ignore)
     return request, values, {}
 
 
@@ -151,7 +153,7 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
                     dbc.Col(
                         [
                             html.Div(
-                                error_alert(BadParameters(*next(iter(errors.items())))) if errors else None,
+                                parameters_alert(errors, FIELD_LABELS) if errors else None,
                                 id=ids.TRACE_ALERT,
                             ),
                             dcc.Loading(
@@ -159,10 +161,15 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
                                     "Flow graph",
                                     [
                                         html.Div(id=ids.TRACE_SUMMARY),
-                                        graph_tools(),
-                                        html.Div([graph, graph_tip()], className="graph-frame"),
-                                        graph_legend(),
-                                        export,
+                                        html.Div(  # nothing to draw, read or export until the parameters are fixed
+                                            [
+                                                graph_tools(),
+                                                html.Div([graph, graph_tip()], className="graph-frame"),
+                                                graph_legend(),
+                                                export,
+                                            ],
+                                            hidden=bool(errors),
+                                        ),
                                     ],
                                 ),
                                 type="circle",
@@ -212,18 +219,18 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
 def callback_trace_navigate(_clicks, values, request):
     """Move to the URL of the filters' parameters, or say what is wrong next to the field and mark the results stale."""
     names = [item["id"]["name"] for item in ctx.states_list[0]]
-    try:
-        params = TraceParameters.from_mapping(dict(zip(names, values)))
-    except BadParameters as err:
-        helps = [err.reason if n == err.field else FILTER_LABELS[n][1] for n in names]
+    given = dict(zip(names, values))
+    problems = TraceParameters.problems(given)
+    if problems:
         return (
             no_update,
-            f"Fix {FILTER_LABELS.get(err.field, (err.field,))[0].lower()}: nothing was traced.",
-            [n == err.field for n in names],
-            helps,
-            ["danger" if n == err.field else "muted" for n in names],
-            stale_alert(err),
+            "Fix the parameters marked in red: nothing was traced.",
+            [n in problems for n in names],
+            [problems.get(n, FILTER_LABELS[n][1]) for n in names],
+            ["danger" if n in problems else "muted" for n in names],
+            parameters_alert(problems, FIELD_LABELS, stale=True),
         )
+    params = TraceParameters.from_mapping(given)
     path = trace_path(request["chain"], request["address"], params, expanded=request["expanded"])
     return path, "", [False] * len(names), [FILTER_LABELS[n][1] for n in names], ["muted"] * len(names), None
 

@@ -155,15 +155,35 @@ def test_a_wrong_filter_is_said_next_to_its_field_and_the_graph_is_marked_stale(
 
     names = ["direction", "model", "hops", "min_amount", "asset", "since", "until", "tx", "amount"]
     states = [[{"id": {"type": "trace-filter", "name": n}, "property": "value"} for n in names]]
-    values = ["forward", "poison", 2.5, 0, None, None, None, theft, None]
+    values = ["forward", "poison", 2.5, 0, None, "yesterday", None, theft, None]
     with app.server.test_request_context("/"):
         context_value.set(AttributeDict(states_list=states, triggered_inputs=[]))
         href, summary, invalid, helps, colours, alert = page.callback_trace_navigate(
             1, values, request_for(page, theft)
         )
-    assert invalid == [n == "hops" for n in names] and colours[names.index("hops")] == "danger"
-    assert "whole number" in helps[names.index("hops")] and "previous parameters" in str(alert)
+    assert invalid == [n in ("hops", "since") for n in names] and colours[names.index("since")] == "danger"
+    assert "whole number" in helps[names.index("hops")] and "ISO 8601" in helps[names.index("since")]
+    assert "previous parameters" in str(alert) and "Hops: " in str(alert) and "Since: " in str(alert)
     assert str(href) != "" and "nothing was traced" in summary
+
+
+def test_every_bad_url_parameter_is_said_and_nothing_is_offered_to_read_or_export(app, page):
+    with app.server.test_request_context("/"):
+        layout = page.layout("tron", VICTIM, hops="999", model="zzz", since="yesterday")
+    alert = find_component(layout, "trace-alert").children
+    assert [li.children.split(":")[0] for li in alert.children[1].children] == ["Taint model", "Hops", "Since"]
+
+    def is_help(c):
+        return isinstance(getattr(c, "id", None), dict) and c.id["type"] == "trace-filter-help"
+
+    helps = {c.id["name"]: c.children for c in find_all(layout, is_help)}
+    assert "from 1 to 20" in helps["hops"] and "ISO 8601" in helps["since"] and "must be one of" in helps["model"]
+    hidden = [c for c in find_all(layout, lambda c: getattr(c, "hidden", None)) if find_component(c, "trace-legend")]
+    assert len(hidden) == 1 and find_component(hidden[0], "trace-export")
+    with app.server.test_request_context("/"):
+        fine = page.layout("tron", VICTIM, hops="3")
+    assert find_component(fine, "trace-alert").children is None
+    assert not any(find_component(c, "trace-legend") for c in find_all(fine, lambda c: getattr(c, "hidden", None)))
 
 
 def test_the_share_link_keeps_focus_offers_a_copy_button_and_amount_has_a_field(app, page, theft):
@@ -204,3 +224,13 @@ def find_component(component, component_id):
         if hasattr(child, "to_plotly_json") and (found := find_component(child, component_id)) is not None:
             return found
     return None
+
+
+def find_all(component, keep) -> list:
+    """Every component under ``component`` (itself included) that ``keep`` accepts."""
+    children = getattr(component, "children", None)
+    found = [component] if keep(component) else []
+    for child in children if isinstance(children, list) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            found += find_all(child, keep)
+    return found

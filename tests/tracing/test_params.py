@@ -3,7 +3,7 @@
 import pytest
 
 from tracing.errors import BadParameters
-from tracing.params import FIELDS, Parameters
+from tracing.params import COEFFICIENTS, FIELDS, Parameters
 
 
 def test_defaults_are_the_original_systems():
@@ -52,3 +52,15 @@ def test_bad_parameters_name_the_field(body, field):
         Parameters.from_mapping(body)
     assert err.value.field == field
     assert str(err.value).startswith(field)
+
+
+def test_problems_names_every_bad_field_and_only_those():
+    from tracing.flow import TraceParameters
+
+    query = {"hops": "999", "model": "zzz", "since": "yesterday", "min_amount": "5", "focus": "T"}
+    problems = TraceParameters.problems(query, ignore=("focus",))
+    assert set(problems) == {"hops", "model", "since"} and "from 1 to 20" in problems["hops"]
+    assert TraceParameters.problems({"hops": "3", "focus": "T"}, ignore=("focus",)) == {}
+    # fields fine alone but not together are reported once; a rule over several fields ends the search
+    assert set(TraceParameters.problems({"since": "2025-02-01", "until": "2025-01-01"})) == {"until"}
+    assert set(Parameters.problems({**dict.fromkeys(COEFFICIENTS, 0), "bogus": 1})) == {"bogus", "coefficients"}
