@@ -3,14 +3,15 @@
 Dash escapes every text it renders; notes go through ``dcc.Markdown`` with raw HTML off.
 """
 
-import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from urllib.parse import quote, urlencode
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.flow import FILTER_LABELS
+from dashboard.components.forms import PARAM_LABELS
 from dashboard.components.report_jobs import report_controls
 from dashboard.urls import address_path, trace_path
 from tracing.audit import AuditEntry
@@ -25,6 +26,7 @@ __all__ = [
     "case_header",
     "cases_table",
     "items_list",
+    "key_values",
     "notes_list",
     "share_list",
 ]
@@ -85,6 +87,26 @@ def _item_link(item: CaseItem):
     return dcc.Link(item.address, href=address_path(item.chain, item.address), className="font-monospace")
 
 
+_TIMES = ("since", "until")  # trace parameters in unix seconds
+
+
+def key_values(pairs: Mapping, labels: Mapping[str, tuple[str, str]] | None = None) -> html.Div:
+    """``pairs`` as one "label: value" line each (labels from ``labels``, else the key in words); times as dates."""
+    labels = labels or {}
+    lines = [
+        html.Div(
+            [
+                html.Span(labels[k][0] if k in labels else k.replace("_", " "), className="text-muted"),
+                ": ",
+                when(v) if k in _TIMES and isinstance(v, int) else str(v),
+            ]
+        )
+        for k, v in pairs.items()
+        if v is not None
+    ]
+    return html.Div(lines, className="small text-break")
+
+
 def items_list(items: Iterable[CaseItem]) -> html.Div:
     """Addresses, traces and transfers of the case with the parameters used."""
     rows = [
@@ -92,7 +114,7 @@ def items_list(items: Iterable[CaseItem]) -> html.Div:
             item.kind,
             _item_link(item),
             html.Span(item.ref, className="font-monospace small text-break"),
-            html.Code(json.dumps({k: v for k, v in item.params.items() if v is not None}, sort_keys=True)),
+            key_values(item.params, FILTER_LABELS if item.kind == "trace" else PARAM_LABELS),
             f"{item.added_by}, {when(item.added_at)}",
         ]
         for item in items
@@ -164,8 +186,8 @@ def audit_table(entries: Iterable[AuditEntry], table_id: str, *, show_object: bo
             if show_object
             else []
         )
-        detail = json.dumps(e.detail_dict, sort_keys=True) if e.detail else ""
-        rows.append([when(e.at), e.actor, e.action, *target, html.Code(detail, className="text-break")])
+        detail = key_values(e.detail_dict) if e.detail else ""
+        rows.append([when(e.at), e.actor, e.action, *target, detail])
     return _table(head, rows, table_id, "Nothing recorded.")
 
 

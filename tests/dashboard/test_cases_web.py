@@ -212,3 +212,19 @@ def test_a_case_opened_from_an_address_holds_it_and_a_bad_address_opens_nothing(
     with app.server.test_request_context("/"):
         case = page.create_case("alice", "From the thief", "", "", THIEF)
     assert [(i.kind, i.address) for i in Cases(services.store).items(case.id)] == [("address", THIEF)]
+
+
+def test_parameters_and_audit_details_read_as_labelled_lines_not_json():
+    from dashboard.components.cases import audit_table, items_list
+    from tracing.audit import AuditEntry
+    from tracing.cases.model import CaseItem
+
+    params = {"model": "poison", "hops": 3, "since": 1753747200, "tx": None}
+    trace = CaseItem(1, 1, "trace", "tron", THIEF, "", json.dumps(params), "ann", 1753747200)
+    score = CaseItem(2, 1, "address", "tron", THIEF, "", '{"time_difference": 600}', "ann", 1753747200)
+    text = str(items_list([trace, score]))
+    assert "Taint model" in text and "'poison'" in text and "Hops" in text and "2025-07-29" in text
+    assert "Time difference (s)" in text and '"model"' not in text and "Seed transaction" not in text
+    entry = AuditEntry(1, 1753747200, "ann", "item_added", "case", "1", json.dumps({"kind": "trace", "item_id": 7}))
+    detail = str(audit_table([entry], "case-audit"))
+    assert "item id" in detail and "'7'" in detail and '"kind"' not in detail
