@@ -91,7 +91,8 @@ _TIMES = ("since", "until")  # trace parameters in unix seconds
 
 
 def key_values(pairs: Mapping, labels: Mapping[str, tuple[str, str]] | None = None) -> html.Div:
-    """``pairs`` as one "label: value" line each (labels from ``labels``, else the key in words); times as dates."""
+    """``pairs`` as one "label: value" line each (labels from ``labels``, else the key in words); times as dates;
+    empty values left out."""
     labels = labels or {}
     lines = [
         html.Div(
@@ -102,7 +103,7 @@ def key_values(pairs: Mapping, labels: Mapping[str, tuple[str, str]] | None = No
             ]
         )
         for k, v in pairs.items()
-        if v is not None
+        if v not in (None, "")
     ]
     return html.Div(lines, className="small text-break")
 
