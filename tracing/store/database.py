@@ -4,11 +4,10 @@ Every write is one transaction: an import that fails half-way leaves nothing.
 """
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import fields
 from functools import cached_property
-from operator import itemgetter
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -21,8 +20,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from tracing.labels import OFAC_LIST, Label, LabelIndex
 from tracing.labels.snapshot import snapshot_labels, snapshot_version
 from tracing.model import Chain, TransferTable
-from tracing.model.transfer import Asset
 from tracing.store.engine import make_engine, private_file
+from tracing.store.reading import READ_CHUNK, read_chunks, table_from_chunks
 from tracing.store.schema import TRANSFER_COLUMNS, labels, store_meta, transfers
 from tracing.store.writer import INSERT_CHUNK, TransferWriter
 
@@ -124,34 +123,17 @@ class Store:
                 then(writer.conn)
         return new
 
-    def _table(self, chain: Chain, rows: Sequence) -> TransferTable:
-        """Rows of the transfer columns as a table in canonical time order."""
-        if not rows:
-            return TransferTable.empty(chain)
-        # One column at a time: ten passes of itemgetter are three times faster than transposing with zip(*rows).
-        tx_hash, index, block, timestamp, sender, receiver, symbol, contract, decimals, amount = (
-            list(map(itemgetter(j), rows)) for j in range(len(_COLUMNS))
-        )
-        assets: dict[tuple, Asset] = {}  # one Asset per distinct asset, not one per row
-        asset = [assets.get(k) or assets.setdefault(k, Asset(*k)) for k in zip(symbol, contract, decimals)]
-        return TransferTable.from_columns(
-            chain,
-            tx_hash=tx_hash,
-            index=index,
-            block=block,
-            timestamp=timestamp,
-            sender=sender,
-            receiver=receiver,
-            asset=asset,
-            amount=[int(a) for a in amount],
-        ).sorted()
+    def transfers_on(self, chain: Chain | str, *, chunk: int = READ_CHUNK) -> TransferTable:
+        """Every stored transfer of one chain (for training behavioural profiles), read ``chunk`` rows at a time.
 
-    def transfers_on(self, chain: Chain | str) -> TransferTable:
-        """Every stored transfer of one chain (for training behavioural profiles)."""
+        The condition is an expression, not the bare column, so that SQLite scans the
+        table in storage order instead of visiting every row through an address index
+        (a third less CPU, and rows come back in about the order they were written).
+        """
         chain = Chain.parse(chain)
+        query = sa.select(*_COLUMNS).where((transfers.c.chain + "") == chain.value)
         with self.engine.connect() as conn:
-            rows = _plain_rows(conn, sa.select(*_COLUMNS).where(transfers.c.chain == chain.value))
-        return self._table(chain, rows)
+            return table_from_chunks(chain, read_chunks(conn, query, chunk))
 
     def transfers_of(self, chain: Chain | str, address: str) -> TransferTable:
         """Every stored transfer sent or received by ``address``."""
@@ -195,7 +177,7 @@ class Store:
             query = query.where(transfers.c.sender.not_in(excluded), transfers.c.receiver.not_in(excluded))
         with self.engine.connect() as conn:
             rows = _plain_rows(conn, query)
-        return self._table(chain, rows)
+        return table_from_chunks(chain, [rows])
 
     def transfers_between(self, chain: Chain | str, these: Iterable[str], those: Iterable[str]) -> TransferTable:
         """Transfers from any of ``these`` to any of ``those``, or the other way round.
@@ -221,7 +203,7 @@ class Store:
         )
         with self.engine.connect() as conn:
             rows = _plain_rows(conn, sa.select(*_COLUMNS).where(condition))
-        return self._table(chain, rows)
+        return table_from_chunks(chain, [rows])
 
     def sources_of(self, chain: Chain | str, address: str) -> list[str]:
         """Where the stored transfers of ``address`` came from (demo, an import, an API)."""
