@@ -45,11 +45,9 @@ def read_chunks(conn: sa.Connection, query: sa.Select, size: int = READ_CHUNK) -
         return
     compiled = query.compile(dialect=conn.dialect)
     conn.exec_driver_sql(f"DECLARE {_CURSOR} NO SCROLL CURSOR FOR {compiled}", compiled.params)
-    try:
-        while rows := conn.exec_driver_sql(f"FETCH FORWARD {int(size)} FROM {_CURSOR}").cursor.fetchall():
-            yield rows
-    finally:
-        conn.exec_driver_sql(f"CLOSE {_CURSOR}")
+    while rows := conn.exec_driver_sql(f"FETCH FORWARD {int(size)} FROM {_CURSOR}").cursor.fetchall():
+        yield rows
+    conn.exec_driver_sql(f"CLOSE {_CURSOR}")  # after an error, the transaction's rollback closes it
 
 
 class _Codes(defaultdict):
