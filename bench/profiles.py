@@ -42,6 +42,7 @@ from tracing.profiles.model import fit_model
 from tracing.store import Store, schema
 
 SEED = 11
+_DATABASES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 START = 1_700_000_000
 WRITE_BATCH = 100_000
 WRITE_CACHE_KIB = 4 * 2**20  # the writer's SQLite page cache: the indexes of 10^7 rows
@@ -167,7 +168,7 @@ def store_part(transfers: int, url: str | None) -> None:
         store.delete_source("bench")  # a database given by URL is left as it was
         store.close()
     print(
-        f"store ({store.engine.dialect.name}): {transfers:,} transfers written in {write:.1f} s; read back and "
+        f"store ({_DATABASES[store.engine.dialect.name]}): {transfers:,} transfers written in {write:.1f} s; read back and "
         f"described ({len(rows):,} addresses) in {read:.2f} s wall, {cpu:.2f} s CPU "
         f"({transfers / read:,.0f} transfers/s wall), peak {memory:,.0f} MiB; load average {_load()}"
     )
