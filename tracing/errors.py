@@ -32,12 +32,23 @@ class InvalidAddress(TracingError, ValueError):
 
 
 class BadParameters(TracingError, ValueError):
-    """An investigation parameter is out of range; ``field`` names it."""
+    """An investigation parameter is out of range; ``field`` names it (the first when several are).
 
-    def __init__(self, field: str, reason: str):
-        super().__init__(f"{field}: {reason}")
+    ``problems`` maps every bad field to its reason (``{field: reason}`` when only one is known);
+    the message says them all.
+    """
+
+    def __init__(self, field: str, reason: str, *, problems: dict[str, str] | None = None):
+        self.problems = problems or {field: reason}
+        super().__init__("; ".join(f"{name}: {why}" for name, why in self.problems.items()))
         self.field = field
         self.reason = reason
+
+    @classmethod
+    def every(cls, problems: dict[str, str]) -> "BadParameters":
+        """One error for several bad fields (``{field: reason}``, not empty); the first is its ``field``."""
+        field, reason = next(iter(problems.items()))
+        return cls(field, reason, problems=problems)
 
 
 class AddressNotFound(TracingError, LookupError):

@@ -42,13 +42,13 @@ class ParameterSet:
         """Parameters from a dict of strings or numbers (URL query, JSON body, CLI).
 
         Missing keys, ``None`` and empty strings take the defaults; unknown keys are
-        refused unless listed in ``ignore``.
+        refused unless listed in ``ignore``. A refusal is one :class:`BadParameters`
+        whose ``problems`` are every bad field (see :meth:`problems`).
         """
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known - set(ignore))
-        if unknown:
-            raise BadParameters(unknown[0], f"unknown {cls.kind}; known ones are {', '.join(sorted(known))}")
-        return cls(**{k: v for k, v in data.items() if k in known and v is not None and v != ""})
+        try:
+            return cls._build(data, ignore)
+        except BadParameters as err:
+            raise BadParameters.every(cls.problems(data, ignore=ignore)) from err
 
     @classmethod
     def problems(cls, data: Mapping, *, ignore: tuple[str, ...] = ()) -> dict[str, str]:
@@ -63,13 +63,22 @@ class ParameterSet:
         found, rest = {}, dict(data)
         while True:
             try:
-                cls.from_mapping(rest, ignore=ignore)
+                cls._build(rest, ignore)
             except BadParameters as err:
                 found[err.field] = err.reason
                 if rest.pop(err.field, None) is None:
                     return found
             else:
                 return found
+
+    @classmethod
+    def _build(cls, data: Mapping, ignore: tuple[str, ...]):
+        """The parameters of ``data``, or the first :class:`BadParameters`."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known - set(ignore))
+        if unknown:
+            raise BadParameters(unknown[0], f"unknown {cls.kind}; known ones are {', '.join(sorted(known))}")
+        return cls(**{k: v for k, v in data.items() if k in known and v is not None and v != ""})
 
     def with_(self, **changes):
         """A copy with some fields changed (validated again)."""
@@ -140,11 +149,6 @@ class Parameters(ParameterSet):
         for name in ("minimum_threshold", "maximum_threshold", *COEFFICIENTS):
             if abs(getattr(self, name)) > MAX_MAGNITUDE:
                 raise BadParameters(name, f"must be between {-MAX_MAGNITUDE:g} and {MAX_MAGNITUDE:g}")
-        if self.minimum_threshold >= self.maximum_threshold:
-            raise BadParameters(
-                "minimum_threshold",
-                f"must be below maximum_threshold ({self.minimum_threshold} >= {self.maximum_threshold})",
-            )
         if not 0 < self.time_difference <= MAX_SECONDS:
             raise BadParameters(
                 "time_difference",
@@ -153,8 +157,6 @@ class Parameters(ParameterSet):
         for name in COEFFICIENTS:
             if getattr(self, name) < 0:
                 raise BadParameters(name, f"must be a finite number >= 0, got {getattr(self, name):g}")
-        if not any(getattr(self, name) > 0 for name in COEFFICIENTS):
-            raise BadParameters("coefficients", "at least one of the four coefficients must be above 0")
         if self.value_method not in VALUE_METHODS:
             raise BadParameters("value_method", f"must be one of {', '.join(VALUE_METHODS)}, got {self.value_method!r}")
         if self.relation_mode not in RELATION_MODES:
@@ -165,6 +167,14 @@ class Parameters(ParameterSet):
             raise BadParameters("hiding_tolerance", f"must be between 0 and 0.5, got {self.hiding_tolerance}")
         if not 1 <= self.hiding_max_hops <= 50:
             raise BadParameters("hiding_max_hops", f"must be between 1 and 50, got {self.hiding_max_hops}")
+        # rules over several fields come last, so that every field wrong alone is found first (see problems)
+        if self.minimum_threshold >= self.maximum_threshold:
+            raise BadParameters(
+                "minimum_threshold",
+                f"must be below maximum_threshold ({self.minimum_threshold} >= {self.maximum_threshold})",
+            )
+        if not any(getattr(self, name) > 0 for name in COEFFICIENTS):
+            raise BadParameters("coefficients", "at least one of the four coefficients must be above 0")
 
     @property
     def coefficients(self) -> dict[str, float]:

@@ -54,6 +54,16 @@ def test_text_report(db, capsys):
         (["score", THIEF[:-1] + "x"], 2, "not a valid tron address"),
         (["score", THIEF, "--time-difference", "-1"], 2, "time_difference"),
         (["score", THIEF, "--minimum-threshold", "abc"], 2, "minimum_threshold: must be a number"),
+        (
+            ["score", THIEF, "--minimum-threshold", "abc", "--time-difference", "-5", "--value-method", "zzz"],
+            2,
+            "minimum_threshold: must be a number, got 'abc'; time_difference: must be a positive number of seconds",
+        ),
+        (
+            ["trace", THIEF, "--hops", "0", "--since", "yesterday"],
+            2,
+            "hops: must be a whole number from 1 to 20, got 0; since:",
+        ),
         (["score", "TKHuVq1oKVruCGLvqVexFs6dawKv6fQgFs"], 1, "no transfers are stored"),
         (["import", "/no/such/file.csv"], 2, "no such file"),
         (["sanctions", "load", "/no/such/list.txt"], 2, "cannot read"),

@@ -64,3 +64,22 @@ def test_problems_names_every_bad_field_and_only_those():
     # fields fine alone but not together are reported once; a rule over several fields ends the search
     assert set(TraceParameters.problems({"since": "2025-02-01", "until": "2025-01-01"})) == {"until"}
     assert set(Parameters.problems({**dict.fromkeys(COEFFICIENTS, 0), "bogus": 1})) == {"bogus", "coefficients"}
+
+
+def test_a_refusal_names_every_bad_field_and_leads_with_the_first():
+    with pytest.raises(BadParameters) as err:
+        Parameters.from_mapping({"minimum_threshold": "abc", "time_difference": -5, "value_method": "zzz"})
+    assert list(err.value.problems) == ["minimum_threshold", "time_difference", "value_method"]
+    assert (err.value.field, err.value.reason) == ("minimum_threshold", "must be a number, got 'abc'")
+    assert str(err.value).count("; ") == 2 and str(err.value).startswith("minimum_threshold: must be a number")
+    with pytest.raises(BadParameters) as one:
+        Parameters.from_mapping({"hiding_max_hops": 99})
+    assert one.value.problems == {"hiding_max_hops": "must be between 1 and 50, got 99"}
+    assert str(one.value) == "hiding_max_hops: must be between 1 and 50, got 99"
+
+
+def test_rules_over_several_fields_do_not_hide_a_field_wrong_alone():
+    problems = Parameters.problems({"maximum_threshold": -5, "relation_mode": "x"})
+    assert list(problems) == ["relation_mode", "minimum_threshold"]
+    problems = Parameters.problems({**dict.fromkeys(COEFFICIENTS, 0), "value_method": "magic"})
+    assert list(problems) == ["value_method", "coefficients"]
