@@ -33,9 +33,15 @@ def score():
     if not isinstance(body, dict):
         raise BadParameters("body", "expected a JSON object with at least an 'address' field")
     address = body.get("address")
+    problems = {}
     if not isinstance(address, str) or not address.strip():
-        raise BadParameters("address", "required: the address to score, as text")
-    params = Parameters.from_mapping(body, ignore=("address", "chain"))
+        problems["address"] = "required: the address to score, as text"
+    try:
+        params = Parameters.from_mapping(body, ignore=("address", "chain"))
+    except BadParameters as err:
+        problems.update(err.problems)
+    if problems:
+        raise BadParameters.every(problems)
     found = services().investigate(body.get("chain") or None, address, params)
     return flask.jsonify({**found.report.to_dict(), "profile": services().profile(found)})
 

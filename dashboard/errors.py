@@ -54,10 +54,15 @@ def http_status(err: TracingError) -> int:
 
 
 def error_body(err: TracingError) -> dict:
-    """The JSON body of an error answer: its kind, the message, and the field at fault when known."""
+    """The JSON body of an error answer: its kind, the message, and the field at fault when known.
+
+    Bad parameters also list every bad field in ``problems`` (``[{"field", "reason"}]``, the first
+    is ``field``), so a client fixes them all at once.
+    """
     body = {"error": type(err).__name__, "message": str(err)}
     if isinstance(err, BadParameters):
-        body.update(field=err.field, reason=err.reason)
+        problems = [{"field": field, "reason": reason} for field, reason in err.problems.items()]
+        body.update(field=err.field, reason=err.reason, problems=problems)
     elif isinstance(err, RateLimited) and err.retry_after is not None:
         body.update(retry_after=err.retry_after)
     elif isinstance(err, InvalidAddress):

@@ -12,6 +12,15 @@ _ERROR = {
         "message": {"type": "string"},
         "field": {"type": "string", "description": "the request field at fault (400 only)"},
         "reason": {"type": "string"},
+        "problems": {
+            "type": "array",
+            "description": "every invalid request field, the first being `field` (400 only)",
+            "items": {
+                "type": "object",
+                "required": ["field", "reason"],
+                "properties": {"field": {"type": "string"}, "reason": {"type": "string"}},
+            },
+        },
     },
 }
 

@@ -67,6 +67,21 @@ def test_bad_bodies_answer_400_naming_the_field(logged_in, body, field):
     assert error["reason"] and error["message"]
 
 
+def test_several_bad_fields_are_all_listed_and_the_first_keeps_the_old_shape(logged_in):
+    body = {**ORIGINAL_BODY, "minimum_threshold": "abc", "time_difference": -5, "value_method": "zzz"}
+    error = logged_in.post("/api/score", json=body).get_json()
+    assert [p["field"] for p in error["problems"]] == ["minimum_threshold", "time_difference", "value_method"]
+    assert (error["field"], error["reason"]) == ("minimum_threshold", error["problems"][0]["reason"])
+    assert error["message"].count("; ") == 2
+    no_address = logged_in.post("/api/score", json={"hiding_max_hops": 99}).get_json()
+    assert no_address["field"] == "address" and [p["field"] for p in no_address["problems"]] == [
+        "address",
+        "hiding_max_hops",
+    ]
+    one = logged_in.post("/api/score", json={**ORIGINAL_BODY, "colour": "red"}).get_json()
+    assert one["problems"] == [{"field": "colour", "reason": one["reason"]}]
+
+
 def test_a_body_that_is_not_json_answers_400(logged_in):
     answer = logged_in.post("/api/score", data="address=T...", content_type="application/x-www-form-urlencoded")
     assert answer.status_code == 400
