@@ -27,7 +27,8 @@ def _control(name: str, value, pattern: str, error: str | None):
     control_id = {"type": pattern, "name": name}
     options = {"direction": DIRECTIONS, "model": MODELS}.get(name)
     if options:
-        return dbc.Select(id=control_id, options=[{"label": o, "value": o} for o in options], value=value, size="sm")
+        options = [{"label": o, "value": o} for o in options]
+        return dbc.Select(id=control_id, options=options, value=value, invalid=bool(error), size="sm")
     kind = "number" if name in ("hops", "min_amount", "amount") else "text"
     step = "1" if name == "hops" else "any"
     return dbc.Input(id=control_id, type=kind, value=value, invalid=bool(error), size="sm", debounce=True, step=step)

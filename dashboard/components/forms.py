@@ -11,9 +11,12 @@ from tracing.params import COEFFICIENTS, FIELDS, RELATION_MODES, VALUE_METHODS, 
 
 __all__ = [
     "PARAM_LABELS",
+    "PARAM_NAMES",
     "address_form",
     "address_help",
     "check_address",
+    "field_marks",
+    "marked_fields",
     "navigation_target",
     "params_panel",
     "register_address_help",
@@ -32,6 +35,8 @@ PARAM_LABELS = {
     "hiding_max_hops": ("Maximum hops", "intermediaries followed per chain"),
     "relation_mode": ("Relation mode", "listed: share of transfers with listed parties; exposure: share of value"),
 }
+PARAM_NAMES = {name: label for name, (label, _) in PARAM_LABELS.items()} | {"coefficients": "Weights"}
+"""What an alert calls each parameter, and the rule over the four weights."""
 CHOICES = {"value_method": VALUE_METHODS, "relation_mode": RELATION_MODES}
 AUTO = "auto"
 CHAIN_OPTIONS = [{"label": "Detect chain", "value": AUTO}] + [
@@ -56,20 +61,39 @@ def address_help(text: str | None, chain: str | None) -> tuple[bool, str]:
 
 
 def navigation_target(text: str | None, chain: str | None, values: dict) -> tuple[str | None, str | None, dict]:
-    """Where the form leads: ``(path or None, address error, {field: parameter error})``."""
-    params, field_errors = None, {}
+    """Where the form leads: ``(path or None, address error, {field: reason} of every bad parameter)``."""
+    params, problems = None, {}
     try:
         params = Parameters.from_mapping(values)
     except BadParameters as err:
-        fields = COEFFICIENTS if err.field == "coefficients" else (err.field,)
-        field_errors = {f: err.reason for f in fields}
+        problems = err.problems
     try:
         found, address = check_address(text, chain)
     except InvalidAddress as err:
-        return None, str(err), field_errors
+        return None, str(err), problems
     if params is None:
-        return None, None, field_errors
+        return None, None, problems
     return address_path(found.value, address, params), None, {}
+
+
+def marked_fields(problems: dict[str, str]) -> dict[str, str]:
+    """``{field: reason}`` of the form fields to mark: the rule over the weights (``coefficients``) marks all four."""
+    return {
+        name: reason
+        for field, reason in problems.items()
+        for name in (COEFFICIENTS if field == "coefficients" else (field,))
+    }
+
+
+def field_marks(names: list[str], problems: dict[str, str], labels: dict) -> tuple[list, list, list]:
+    """``(invalid, help text, help colour)`` of each field of ``names``: a bad one says its reason in red,
+    the others their hint (``labels`` maps a field to ``(label, hint)``)."""
+    marked = marked_fields(problems)
+    return (
+        [n in marked for n in names],
+        [marked.get(n, labels[n][1]) for n in names],
+        ["danger" if n in marked else "muted" for n in names],
+    )
 
 
 def address_form(ids: dict, text: str = "", chain: str = "", button: str = "Investigate") -> dbc.Form:
@@ -108,7 +132,8 @@ def _param_input(name: str, value, pattern: str, help_pattern: str, error: str |
     label, hint = PARAM_LABELS[name]
     control_id = {"type": pattern, "name": name}
     if name in CHOICES:
-        control = dbc.Select(id=control_id, options=[{"label": m, "value": m} for m in CHOICES[name]], value=value)
+        options = [{"label": m, "value": m} for m in CHOICES[name]]
+        control = dbc.Select(id=control_id, options=options, value=value, invalid=bool(error))
     else:
         step = "1" if isinstance(FIELDS[name], int) else "any"
         control = dbc.Input(
@@ -124,9 +149,9 @@ def _param_input(name: str, value, pattern: str, help_pattern: str, error: str |
     )
 
 
-def params_panel(values: dict, pattern: str, help_pattern: str, errors: dict | None = None) -> dbc.Card:
-    """Every investigation parameter with its value (from the URL) and help or error text."""
-    errors = errors or {}
+def params_panel(values: dict, pattern: str, help_pattern: str, problems: dict | None = None) -> dbc.Card:
+    """Every investigation parameter with its value (from the URL) and help text, or its reason when bad."""
+    errors = marked_fields(problems or {})
     return dbc.Card(
         [
             dbc.CardHeader("Parameters", className="fw-semibold"),

@@ -18,7 +18,9 @@ from dashboard.components.fetching import data_panel
 from dashboard.components.fold import fold, register_fold
 from dashboard.components.forms import (
     PARAM_LABELS,
+    PARAM_NAMES,
     address_form,
+    field_marks,
     navigation_target,
     params_panel,
     register_address_help,
@@ -27,7 +29,7 @@ from dashboard.components.identity import identity_header
 from dashboard.components.profile import address_profile, address_profile_when_trained
 from dashboard.components.results import asset_options, chart_panels, result_panels
 from dashboard.components.transfers import transfer_section
-from dashboard.errors import error_alert, stale_alert
+from dashboard.errors import error_alert, parameters_alert, stale_alert
 from dashboard.recent import remember
 from dashboard.roles import requires
 from dashboard.services import services
@@ -57,12 +59,12 @@ PARAM_HELPS = {"type": ids.ADDRESS_PARAM_HELP, "name": ALL}
 
 
 def _request(chain: str, address: str, query: dict) -> tuple[dict | None, dict, dict]:
-    """The investigation the URL asks for: ``(request or None, panel values, parameter errors)``."""
+    """The investigation the URL asks for: ``(request or None, panel values, {field: reason} of every bad one)``."""
     values = {name: query.get(name, default) for name, default in FIELDS.items()}
     try:
         params = Parameters.from_mapping(query)
     except BadParameters as err:
-        return None, values, {err.field: err.reason}
+        return None, values, err.problems
     return {"chain": chain, "address": address, "params": params.to_dict()}, params.to_dict(), {}
 
 
@@ -189,7 +191,7 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
                     dbc.Col(
                         [
                             html.Div(
-                                error_alert(BadParameters(*next(iter(errors.items())))) if errors else None,
+                                parameters_alert(errors, PARAM_NAMES) if errors else None,
                                 id=ids.ADDRESS_ALERT,
                             ),
                             dcc.Loading(_results(), type="circle", delay_show=150),
@@ -229,18 +231,15 @@ def callback_address_navigate(_clicks, _submits, values, text, chain):
     While a field is wrong, an alert says that the results still answer the previous parameters.
     """
     names = [item["id"]["name"] for item in ctx.inputs_list[2]]
-    path, address_error, errors = navigation_target(text, chain, dict(zip(names, values)))
-    helps = [errors.get(n, PARAM_LABELS[n][1]) for n in names]
-    problem = next(iter(errors.items()), None)
+    path, address_error, problems = navigation_target(text, chain, dict(zip(names, values)))
     stale = (
-        stale_alert(BadParameters(*problem))
-        if problem
+        parameters_alert(problems, PARAM_NAMES, stale=True)
+        if problems
         else stale_alert(InvalidAddress(address_error))
         if address_error
         else no_update
     )
-    colours = ["danger" if n in errors else "muted" for n in names]
-    return path or no_update, [n in errors for n in names], helps, colours, stale
+    return path or no_update, *field_marks(names, problems, PARAM_LABELS), stale
 
 
 TABLE_OUTPUTS = (

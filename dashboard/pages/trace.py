@@ -22,6 +22,7 @@ from dashboard.components.flow import (
     trace_summary,
 )
 from dashboard.components.fold import fold, register_fold
+from dashboard.components.forms import field_marks
 from dashboard.components.graph_tools import (
     GRAPH_LAYOUTS,
     graph_legend,
@@ -66,11 +67,10 @@ def _request(chain: str, address: str, query: dict) -> tuple[dict, dict, dict]:
         "expanded": [e for e in query.get("expanded", "").split(",") if e],
         "focus": query.get("focus") or None,
     }
-    ignore = ("expanded", "focus")
     try:
-        request["params"] = TraceParameters.from_mapping(query, ignore=ignore).to_dict()
-    except BadParameters:
-        return request, values, TraceParameters.problems(query, ignore=ignore)
+        request["params"] = TraceParameters.from_mapping(query, ignore=("expanded", "focus")).to_dict()
+    except BadParameters as err:
+        return request, values, err.problems
     return request, values, {}
 
 
@@ -219,20 +219,17 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
 def callback_trace_navigate(_clicks, values, request):
     """Move to the URL of the filters' parameters, or say what is wrong next to the field and mark the results stale."""
     names = [item["id"]["name"] for item in ctx.states_list[0]]
-    given = dict(zip(names, values))
-    problems = TraceParameters.problems(given)
-    if problems:
+    try:
+        params = TraceParameters.from_mapping(dict(zip(names, values)))
+    except BadParameters as err:
         return (
             no_update,
             "Fix the parameters marked in red: nothing was traced.",
-            [n in problems for n in names],
-            [problems.get(n, FILTER_LABELS[n][1]) for n in names],
-            ["danger" if n in problems else "muted" for n in names],
-            parameters_alert(problems, FIELD_LABELS, stale=True),
+            *field_marks(names, err.problems, FILTER_LABELS),
+            parameters_alert(err.problems, FIELD_LABELS, stale=True),
         )
-    params = TraceParameters.from_mapping(given)
     path = trace_path(request["chain"], request["address"], params, expanded=request["expanded"])
-    return path, "", [False] * len(names), [FILTER_LABELS[n][1] for n in names], ["muted"] * len(names), None
+    return path, "", *field_marks(names, {}, FILTER_LABELS), None
 
 
 @callback(

@@ -8,10 +8,10 @@ import dash
 import pytest
 from dashboard_helpers import THIEF
 
-from dashboard.components.forms import address_help, navigation_target
+from dashboard.components.forms import address_help, marked_fields, navigation_target
 from dashboard.components.results import danger_band
 from dashboard.tables import table_query, transfer_page
-from tracing.params import Parameters
+from tracing.params import COEFFICIENTS, Parameters
 
 
 def page(app, name: str):
@@ -67,7 +67,7 @@ def test_navigation_keeps_only_changed_parameters_in_the_url():
 def test_bad_parameters_mark_their_fields_and_stay(values, fields):
     path, _, errors = navigation_target(THIEF, "auto", values)
     assert path is None
-    assert set(errors) == fields
+    assert set(marked_fields(errors)) == fields
 
 
 def test_invalid_address_does_not_navigate():
@@ -103,11 +103,31 @@ def test_address_layout_follows_the_url(app):
     assert find(layout, "address-share-link").value.endswith(f"/address/tron/{THIEF}?maximum_threshold=2.5")
 
 
-def test_address_layout_shows_bad_url_parameters(app):
+def test_address_layout_shows_every_bad_url_parameter_by_its_label_and_next_to_its_field(app):
     with app.server.test_request_context("/"):
-        layout = page(app, "address").layout("tron", THIEF, maximum_threshold="lots")
+        layout = page(app, "address").layout(
+            "tron", THIEF, minimum_threshold="abc", time_difference="-5", value_method="zzz"
+        )
     assert find(layout, "address-request").data is None
-    assert "maximum_threshold" in str(find(layout, "address-alert").children.children)
+    alert = find(layout, "address-alert").children
+    assert alert.children[0] == "Fix these 3 parameters:"
+    labels = [li.children.split(":")[0] for li in alert.children[1].children]
+    assert labels == ["Minimum z threshold", "Time difference (s)", "Value method"]
+    helps = {n: find(layout, {"type": "address-param-help", "name": n}) for n in ("minimum_threshold", "value_method")}
+    assert "must be a number" in helps["minimum_threshold"].children and helps["value_method"].color == "danger"
+    assert find(layout, {"type": "address-param", "name": "value_method"}).invalid
+    assert not find(layout, {"type": "address-param", "name": "maximum_threshold"}).invalid
+    with app.server.test_request_context("/"):
+        fine = page(app, "address").layout("tron", THIEF, maximum_threshold="2.5")
+    assert find(fine, "address-alert").children is None
+
+
+def test_the_four_weights_at_zero_are_one_line_of_the_alert_and_mark_each_weight(app):
+    with app.server.test_request_context("/"):
+        layout = page(app, "address").layout("tron", THIEF, **dict.fromkeys(COEFFICIENTS, "0"))
+    [line] = find(layout, "address-alert").children.children[1].children
+    assert line.children.startswith("Weights: at least one")
+    assert all(find(layout, {"type": "address-param", "name": n}).invalid for n in COEFFICIENTS)
 
 
 def test_home_lists_the_demo_actors(app):
@@ -354,7 +374,7 @@ def test_notanaddress_matches_no_supported_chain():
 def test_a_wrong_parameter_is_said_next_to_its_field_and_the_results_are_marked_stale(app):
     values = [
         {"id": {"type": "address-param", "name": n}, "property": "value"}
-        for n in ("maximum_threshold", "time_difference")
+        for n in ("maximum_threshold", "time_difference", "value_method")
     ]
     from dash._callback_context import context_value
     from dash._utils import AttributeDict
@@ -362,10 +382,13 @@ def test_a_wrong_parameter_is_said_next_to_its_field_and_the_results_are_marked_
     with app.server.test_request_context("/"):
         context_value.set(AttributeDict(inputs_list=[{}, {}, values], triggered_inputs=[]))
         href, invalid, helps, colours, alert = page(app, "address").callback_address_navigate(
-            1, None, [3, -5], THIEF, "auto"
+            1, None, [3, -5, "magic"], THIEF, "auto"
         )
-    assert href is dash_no_update() and invalid == [False, True] and colours == ["muted", "danger"]
-    assert "time_difference" not in helps[0] and helps[1] and "previous parameters" in str(alert)
+    assert href is dash_no_update() and invalid == [False, True, True] and colours == ["muted", "danger", "danger"]
+    assert "time_difference" not in helps[0] and "positive" in helps[1] and "zscore, robust" in helps[2]
+    assert (
+        "previous parameters" in str(alert) and "Time difference (s): " in str(alert) and "Value method: " in str(alert)
+    )
 
 
 def dash_no_update():
