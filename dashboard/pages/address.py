@@ -184,6 +184,7 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
                             params_panel(values, ids.ADDRESS_PARAM, ids.ADDRESS_PARAM_HELP, errors),
                             ids.ADDRESS_PARAMS_FOLD,
                             "Parameters",
+                            opened=bool(errors),
                         ),
                         lg=3,
                         className="order-2 order-lg-1",

@@ -146,6 +146,7 @@ def layout(chain: str = "", address: str = "", **query) -> html.Div:
                             trace_filters(values, ids.TRACE_FILTER, ids.TRACE_APPLY, ids.TRACE_FILTER_HELP, errors),
                             ids.TRACE_FILTERS_FOLD,
                             "Trace parameters",
+                            opened=bool(errors),
                         ),
                         lg=3,
                         className="order-2 order-lg-1",

@@ -117,9 +117,10 @@ def test_address_layout_shows_every_bad_url_parameter_by_its_label_and_next_to_i
     assert "must be a number" in helps["minimum_threshold"].children and helps["value_method"].color == "danger"
     assert find(layout, {"type": "address-param", "name": "value_method"}).invalid
     assert not find(layout, {"type": "address-param", "name": "maximum_threshold"}).invalid
+    assert find(layout, "address-params-fold").open  # a phone shows the fields to fix, not a closed fold
     with app.server.test_request_context("/"):
         fine = page(app, "address").layout("tron", THIEF, maximum_threshold="2.5")
-    assert find(fine, "address-alert").children is None
+    assert find(fine, "address-alert").children is None and not find(fine, "address-params-fold").open
 
 
 def test_the_four_weights_at_zero_are_one_line_of_the_alert_and_mark_each_weight(app):

@@ -182,6 +182,7 @@ def test_every_bad_url_parameter_is_said_and_nothing_is_offered_to_read_or_expor
     assert len(hidden) == 1 and find_component(hidden[0], "trace-export")
     with app.server.test_request_context("/"):
         fine = page.layout("tron", VICTIM, hops="3")
+    assert find_component(layout, "trace-filters-fold").open and not find_component(fine, "trace-filters-fold").open
     assert find_component(fine, "trace-alert").children is None
     assert not any(find_component(c, "trace-legend") for c in find_all(fine, lambda c: getattr(c, "hidden", None)))
 

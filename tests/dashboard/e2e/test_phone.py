@@ -70,3 +70,26 @@ def test_a_phone_folds_the_navigation_behind_its_toggler(browser, base_url, user
     page.click("#shell-toggler")
     page.locator("#shell-logout").wait_for(state="visible", timeout=TIMEOUT)
     context.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1440, 1000), (390, 844)])
+def test_bad_url_parameters_open_the_parameters_with_each_field_in_red(
+    browser, base_url, user, screenshot, width, height
+):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    log_in(page, base_url, *user)
+    page.wait_for_selector("#home-demo-table", timeout=TIMEOUT)
+    for path, fold, fields in (
+        (f"/address/tron/{THIEF}?minimum_threshold=abc&time_difference=-5&value_method=zzz", "address-params-fold", 3),
+        (f"/trace/tron/{THIEF}?hops=999&since=yesterday", "trace-filters-fold", 2),
+    ):
+        page.goto(base_url + path)
+        page.wait_for_selector("#error-alert li", timeout=TIMEOUT)
+        assert page.locator("#error-alert li").count() == fields
+        page.wait_for_function(f"() => document.querySelector('#{fold}')?.open", timeout=TIMEOUT)
+        invalid = page.locator(f"#{fold} .is-invalid")
+        assert invalid.count() == fields and invalid.first.is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        screenshot(page, f"bad-parameters-{path.split('/')[1]}-{width}")
+    context.close()
