@@ -5,10 +5,13 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from tracing.errors import StoreUnavailable
 from tracing.labels import Label
 from tracing.model import Chain, TransferTable
 from tracing.model.transfer import Asset
+from tracing.store import batches
 from tracing.store.schema import metadata
+from tracing.store.writer import _insert_rows
 from tracing.testing import make_table
 
 WEI = Asset("ETH", "native", 18)
@@ -65,16 +68,49 @@ def test_transfers_between_two_groups_in_either_direction(any_store):
 
 def test_a_failed_write_leaves_nothing(any_store, monkeypatch):
     table = make_table([1.0] * 5001, times=list(range(5001)))  # two insert chunks
-    real_insert, calls = any_store._insert, []
+    real_insert, calls = batches.insert_new, []
 
-    def failing_second_chunk():
+    def failing_second_chunk(conn, rows):
         calls.append(1)
-        return real_insert() if len(calls) == 1 else sa.text("insert into no_such_table values (1)")
+        return (
+            real_insert(conn, rows)
+            if len(calls) == 1
+            else conn.execute(sa.text("insert into no_such_table values (1)"))
+        )
 
-    monkeypatch.setattr(any_store, "_insert", failing_second_chunk)
+    monkeypatch.setattr(batches, "insert_new", failing_second_chunk)
     with pytest.raises(sa.exc.DBAPIError):
         any_store.add_transfers(table, "t")
     assert len(calls) == 2
+    assert any_store.count_transfers() == 0
+
+
+def test_texts_that_copy_escapes_are_stored_as_given(any_store):
+    odd = ["back\\slash", "\\N", 'quote"s', "accént €", "semi;colon,comma"]
+    table = make_table([1.0] * len(odd), senders=odd, receivers=odd[::-1])
+    source = 'C:\\exports\\\\N "Q1" é.csv'
+    assert any_store.add_transfers(table, source) == len(odd)
+    assert any_store.add_transfers(table, source) == 0
+    back = any_store.transfers_on(Chain.TRON)
+    assert sorted(zip(back.sender, back.receiver)) == sorted(zip(odd, odd[::-1]))
+    assert any_store.sources_of(Chain.TRON, "\\N") == [source]
+
+
+def test_a_connection_lost_while_copying_a_batch_is_store_unavailable(any_store):
+    if any_store.engine.dialect.name == "sqlite":
+        pytest.skip("only PostgreSQL copies a batch")
+    rows = _insert_rows(make_table([1.0, 2.0, 3.0]), "t", 0, 3)
+
+    class KillingRows(list):  # the server ends the writer's session after the first row is copied
+        def __iter__(self):
+            yield self[0]
+            with any_store.engine.connect() as other:
+                other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            yield from self[1:]
+
+    with pytest.raises(StoreUnavailable), any_store.engine.begin() as conn:
+        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        batches.insert_new(conn, KillingRows(rows))
     assert any_store.count_transfers() == 0
 
 

@@ -97,12 +97,6 @@ class Store:
         self.engine.dispose()
 
     # -- transfers ------------------------------------------------------------------------
-    def _insert(self):
-        """Insert transfers, skipping known identities, returning the id and identity of each row inserted."""
-        dialect = sqlite if self.engine.dialect.name == "sqlite" else postgresql
-        insert = dialect.insert(transfers).on_conflict_do_nothing(index_elements=["chain", "tx_hash", "idx"])
-        return insert.returning(transfers.c.id, transfers.c.tx_hash, transfers.c.idx)
-
     @contextmanager
     def transfer_writer(self, source: str) -> Iterator[TransferWriter]:
         """One transaction to add tables in batches (:class:`~tracing.store.writer.TransferWriter`).
@@ -110,7 +104,7 @@ class Store:
         It commits when the block ends and rolls everything back when it raises: all or nothing.
         """
         with self.engine.begin() as conn:
-            yield TransferWriter(conn, self._insert, source)
+            yield TransferWriter(conn, source)
 
     def add_transfers(self, table: TransferTable, source: str, *, then=None) -> int:
         """Store a table's transfers; return how many were new (known ones are kept as they are).

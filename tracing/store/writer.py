@@ -4,13 +4,12 @@ A :class:`TransferWriter` takes the tables of a file or a fetch one batch at a t
 Each batch is checked (:func:`~tracing.model.checks.check_table`), inserted with
 ``ON CONFLICT DO NOTHING ... RETURNING`` (the rows this transaction inserted, never
 another's: honest counts when imports race), and the identities that were already
-stored are read back in one query per batch and compared: a stored transfer with the
-same ``(chain, tx_hash, index)`` but another sender, receiver, asset, amount or time is
-a :class:`Clash`. The stored row is kept; the clash is reported. Blocks are not compared:
+stored are read back in one query per batch (both statements: :mod:`tracing.store.batches`)
+and compared: a stored transfer with the same ``(chain, tx_hash, index)`` but another
+sender, receiver, asset, amount or time is a :class:`Clash`. The stored row is kept; the clash is reported. Blocks are not compared:
 exports without block numbers store 0.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,14 +19,13 @@ from tracing.errors import ImportFormatError
 from tracing.model import TransferTable
 from tracing.model.checks import check_table, clash_message
 from tracing.model.transfer import format_units
-from tracing.store.schema import TRANSFER_COLUMNS, transfers
+from tracing.store import batches
 
 __all__ = ["MAX_CLASHES", "Added", "Clash", "TransferWriter"]
 
 MAX_CLASHES = 100  # clashes kept with their values; the rest are counted
 INSERT_CHUNK = 5000
 _COMPARED = ("timestamp", "sender", "receiver", "asset", "amount")
-_STORED = (transfers.c.id, *TRANSFER_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -116,12 +114,11 @@ def _differences(stored, row: dict) -> tuple[tuple[str, str, str], ...]:
 class TransferWriter:
     """Adds tables to the store inside the transaction ``conn`` (see the module docstring).
 
-    ``insert()`` makes the insert statement; ``clashes`` keeps the first :data:`MAX_CLASHES`,
-    ``clash_count`` counts them all.
+    ``clashes`` keeps the first :data:`MAX_CLASHES`, ``clash_count`` counts them all.
     """
 
-    def __init__(self, conn: sa.Connection, insert: Callable[[], sa.Insert], source: str):
-        self.conn, self._insert, self.source = conn, insert, source
+    def __init__(self, conn: sa.Connection, source: str):
+        self.conn, self.source = conn, source
         self._ours: list[np.ndarray] = []  # ids of the rows this writer inserted
         self.clashes: list[Clash] = []
         self.clash_count = 0
@@ -143,7 +140,7 @@ class TransferWriter:
         for start in range(0, len(table), INSERT_CHUNK):
             stop = min(start + INSERT_CHUNK, len(table))
             rows = _insert_rows(table, self.source, start, stop)
-            inserted = self.conn.execute(self._insert(), rows).all()
+            inserted = batches.insert_new(self.conn, rows)
             self._ours.append(np.fromiter((r[0] for r in inserted), np.int64, count=len(inserted)))
             known = {(r[1], r[2]) for r in inserted}
             others = [(k, row) for k, row in enumerate(rows) if (row["tx_hash"], row["idx"]) not in known]
@@ -158,9 +155,8 @@ class TransferWriter:
         if not others:
             return 0, 0
         chain = others[0][1]["chain"]
-        hashes = sorted({row["tx_hash"] for _, row in others})
-        query = sa.select(*_STORED).where(transfers.c.chain == chain, transfers.c.tx_hash.in_(hashes))
-        stored = {(r[1], r[2]): r for r in self.conn.execute(query).cursor.fetchall()}
+        keys = [(row["tx_hash"], row["idx"]) for _, row in others]
+        stored = {(r[1], r[2]): r for r in batches.stored_twins(self.conn, chain, keys)}
         ours = np.concatenate(self._ours)
         others = [(k, row) for k, row in others if (row["tx_hash"], row["idx"]) in stored]  # else: rolled back
         ids = np.array([stored[(row["tx_hash"], row["idx"])][0] for _, row in others], dtype=np.int64)
