@@ -96,9 +96,10 @@ def test_texts_that_copy_escapes_are_stored_as_given(any_store):
     assert any_store.sources_of(Chain.TRON, "\\N") == [source]
 
 
+@pytest.mark.parametrize(  # only PostgreSQL copies a batch
+    "empty_database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
 def test_a_connection_lost_while_copying_a_batch_is_store_unavailable(any_store):
-    if any_store.engine.dialect.name == "sqlite":
-        pytest.skip("only PostgreSQL copies a batch")
     rows = _insert_rows(make_table([1.0, 2.0, 3.0]), "t", 0, 3)
 
     class KillingRows(list):  # the server ends the writer's session after the first row is copied
