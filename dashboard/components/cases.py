@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components import WIDE_ONLY
 from dashboard.components.flow import FILTER_LABELS
 from dashboard.components.forms import PARAM_LABELS
 from dashboard.components.report_jobs import report_controls
@@ -34,11 +35,16 @@ __all__ = [
 _STATUS_COLOUR = {"open": "success", "closed": "secondary"}
 
 
-def _table(head: list[str], rows: list[list], table_id: str, empty: str) -> html.Div:
+def _table(head: list[str], rows: list[list], table_id: str, empty: str, wide: tuple[int, ...] = ()) -> html.Div:
+    """A small table of ``rows``; the columns ``wide`` (indexes) show from md widths up, not on a phone."""
     if not rows:
         return html.P(empty, className="text-muted", id=table_id)
+    cls = [WIDE_ONLY if j in wide else None for j in range(len(head))]
     return dbc.Table(
-        [html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody([html.Tr([html.Td(c) for c in r]) for r in rows])],
+        [
+            html.Thead(html.Tr([html.Th(h, className=c) for h, c in zip(head, cls)])),
+            html.Tbody([html.Tr([html.Td(v, className=c) for v, c in zip(r, cls)]) for r in rows]),
+        ],
         size="sm",
         hover=True,
         responsive=True,
@@ -84,7 +90,7 @@ def _item_link(item: CaseItem):
     if item.kind == "trace":
         params = TraceParameters.from_mapping(item.params)
         return dcc.Link(f"trace from {item.address}", href=trace_path(item.chain, item.address, params))
-    return dcc.Link(item.address, href=address_path(item.chain, item.address), className="font-monospace")
+    return dcc.Link(item.address, href=address_path(item.chain, item.address), className="font-monospace text-break")
 
 
 _TIMES = ("since", "until")  # trace parameters in unix seconds
@@ -120,7 +126,8 @@ def items_list(items: Iterable[CaseItem]) -> html.Div:
         ]
         for item in items
     ]
-    return _table(["kind", "what", "transaction", "parameters used", "added"], rows, "case-items", "Nothing added yet.")
+    head = ["kind", "what", "transaction", "parameters used", "added"]
+    return _table(head, rows, "case-items", "Nothing added yet.", wide=(2, 3, 4))  # a phone: kind and what
 
 
 def notes_list(notes: Iterable[Note]) -> html.Div:

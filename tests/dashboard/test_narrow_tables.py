@@ -1,13 +1,17 @@
 """On a phone the tables keep their essential columns (amounts with their asset first) and hide the rest."""
 
+import json
+
 from dash import html
 from dashboard_helpers import THIEF
 from test_exposure_card import DOC
 
 from dashboard.components import NARROW_ONLY, WIDE_ONLY
+from dashboard.components.cases import items_list
 from dashboard.components.exposure import exposure_card
 from dashboard.components.transfers import counterparties_table
 from dashboard.tables import table_query, transfer_page
+from tracing.cases.model import CaseItem
 from tracing.params import Parameters
 from tracing.summaries import counterparties
 
@@ -79,3 +83,11 @@ def test_the_exposure_table_keeps_entity_and_amount_with_its_share_on_a_phone():
     texts = [c.children for c in walk(card) if isinstance(getattr(c, "children", None), str)]
     assert texts.count("90.0\u00a0%") == 2  # under the amount on a phone, in its column from md up
     assert texts.count("exchange") == 2  # the badge on the entity's line, and in its column
+
+
+def test_a_cases_items_on_a_phone_are_kind_and_what_the_rest_from_md_up():
+    """The parameters used made a tall row with its columns off-screen at 390 px."""
+    item = CaseItem(1, 1, "address", "tron", THIEF, "", json.dumps(Parameters().to_dict()), "alice", 1_753_747_200)
+    shown = columns(items_list([item]))
+    assert {h for h, c in shown.items() if phone(c)} == {"kind", "what"}
+    assert all(desktop(c) for c in shown.values()) and len(shown) == 5
